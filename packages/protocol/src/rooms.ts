@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { intParam, isoDateSchema, seqSchema, trimmedText, uuidSchema } from './primitives';
+
+export const MAX_MEMBERS_ON_CREATE = 200;
+
+export const roomNameSchema = trimmedText(1, 100, 'name');
+export const roomKindSchema = z.enum(['group', 'direct']);
+export type RoomKind = z.infer<typeof roomKindSchema>;
+export const memberRoleSchema = z.enum(['admin', 'member']);
+export type MemberRole = z.infer<typeof memberRoleSchema>;
+
+export const memberSchema = z.object({ userId: uuidSchema, role: memberRoleSchema });
+export type Member = z.infer<typeof memberSchema>;
+
+export const roomSchema = z.object({
+  id: uuidSchema,
+  name: z.string(),
+  kind: roomKindSchema,
+  createdAt: isoDateSchema,
+  lastSeq: seqSchema,
+  unreadCount: z.number().int().min(0),
+  readSeq: seqSchema,
+  members: z.array(memberSchema),
+});
+export type Room = z.infer<typeof roomSchema>;
+
+export const createGroupBodySchema = z.strictObject({
+  name: roomNameSchema,
+  memberIds: z.array(uuidSchema).max(MAX_MEMBERS_ON_CREATE),
+});
+export const createDirectBodySchema = z.strictObject({ directWith: uuidSchema });
+export const createRoomBodySchema = z.union([createGroupBodySchema, createDirectBodySchema]);
+export type CreateRoomBody = z.infer<typeof createRoomBodySchema>;
+
+export const renameRoomBodySchema = z.strictObject({ name: roomNameSchema });
+export type RenameRoomBody = z.infer<typeof renameRoomBodySchema>;
+
+export const addMemberBodySchema = z.strictObject({ userId: uuidSchema });
+export type AddMemberBody = z.infer<typeof addMemberBodySchema>;
+
+export const readBodySchema = z.strictObject({ seq: seqSchema });
+export type ReadBody = z.infer<typeof readBodySchema>;
+
+export const roomListSchema = z.object({ rooms: z.array(roomSchema) });
+export type RoomList = z.infer<typeof roomListSchema>;
+
+export const roomIdParamSchema = uuidSchema;
+export const seqParamSchema = intParam(1, Number.MAX_SAFE_INTEGER);
+
+export { isoDateSchema };

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import type { NatsLink } from './nats';
+
+/**
+ * The outbox table, shared by every service's migrations: an event row commits in the same
+ * transaction as the change it describes, and the relay publishes it afterwards.
+ */
+export const OUTBOX_TABLE_DDL = [
+  `CREATE TABLE IF NOT EXISTS outbox (
+    id bigserial PRIMARY KEY,
+    event_id uuid NOT NULL UNIQUE,
+    subject text NOT NULL,
+    payload jsonb NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    published_at timestamptz
+  )`,
+  `CREATE INDEX IF NOT EXISTS outbox_unpublished ON outbox (id) WHERE published_at IS NULL`,
+];
+
+export interface OutboxEvent {
+  eventId: string;
+  subject: string;
+  payload: { eventId: string; occurredAt: string } & Record<string, unknown>;
+}
+
+/** Builds an event with a fresh id and timestamp around `body`. */
+export function newOutboxEvent(subject: string, body: Record<string, unknown>, now = new Date()): OutboxEvent {
+  const eventId = randomUUID();
+  return { eventId, subject, payload: { eventId, occurredAt: now.toISOString(), ...body } };
+}
+
+/** The INSERT to run inside the caller's transaction (any driver that takes `$n` parameters). */
+export function outboxInsert(e: OutboxEvent): [string, unknown[]] {
+  return [
+    'INSERT INTO outbox (event_id, subject, payload) VALUES ($1, $2, $3)',
+    [e.eventId, e.subject, JSON.stringify(e.payload)],
+  ];
+}
+
+export interface OutboxRelayOptions {
+  pool: Pool;
+  nats: NatsLink;
+  logger: Logger;
+  batchSize?: number;
+  idleMs?: number;
+  /** Published rows older than this are deleted. */
+  retainMs?: number;
+}
+
+/**
+ * Publishes unpublished outbox rows to JetStream in id order, marking each as published.
+ * Rows are claimed with SKIP LOCKED so several pods relay without double work; a crash between
+ * publish and mark re-sends, which JetStream's Nats-Msg-Id dedup and consumers' eventId checks absorb.
+ */
+export class OutboxRelay {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private lastCleanup = 0;
+
+  constructor(private readonly o: OutboxRelayOptions) {}
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  /** Asks for a pass soon, e.g. right after a transaction that wrote events committed. */
+  kick(): void {
+    if (!this.running && !this.stopped) this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running = this.pass()
+        .then((n) => this.schedule(n > 0 ? 0 : (this.o.idleMs ?? 250)))
+        .catch((err: unknown) => {
+          this.o.logger.warn({ err: (err as Error).message }, 'Outbox relay pass failed');
+          this.schedule(1000);
+        })
+        .finally(() => (this.running = undefined));
+    }, ms);
+    this.timer.unref();
+  }
+
+  /** One batch: returns how many events were published. */
+  async pass(): Promise<number> {
+    const js = this.o.nats.jetstream();
+    if (!js) return 0;
+    const client = await this.o.pool.connect();
+    let published = 0;
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ id: string; event_id: string; subject: string; payload: unknown }>(
+        'SELECT id, event_id, subject, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',
+        [this.o.batchSize ?? 100],
+      );
+      const done: string[] = [];
+      try {
+        for (const row of rows) {
+          await js.publish(row.subject, JSON.stringify(row.payload), { msgID: row.event_id, timeout: 2000 });
+          done.push(row.id);
+        }
+      } finally {
+        if (done.length) await client.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [done]);
+        await client.query('COMMIT');
+        published = done.length;
+      }
+      if (Date.now() - this.lastCleanup > 60_000) {
+        this.lastCleanup = Date.now();
+        await client.query(`DELETE FROM outbox WHERE published_at < now() - ($1 || ' milliseconds')::interval`, [
+          String(this.o.retainMs ?? 86_400_000),
+        ]);
+      }
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+    if (published) this.o.logger.debug({ published }, 'Outbox events published');
+    return published;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+}

@@ -1,0 +1,45 @@
+import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+
+const discardingProcessor = {
+  onStart: () => undefined,
+  onEnd: () => undefined,
+  shutdown: async () => undefined,
+  forceFlush: async () => undefined,
+};
+
+export interface Tracing {
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Starts OpenTelemetry. It must run before express, pg and ioredis are loaded so their
+ * instrumentations can patch them: call it at the top of main.ts, before importing the app module.
+ * Spans are exported only when OTEL_EXPORTER_OTLP_ENDPOINT is set; otherwise they stay in-process
+ * (trace ids still reach the logs).
+ */
+export function startTracing(env: NodeJS.ProcessEnv, defaultServiceName: string): Tracing {
+  const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const sdk = new NodeSDK({
+    serviceName: env.OTEL_SERVICE_NAME ?? defaultServiceName,
+    // Without an endpoint, spans are still created (so logs carry trace ids) but dropped, instead of
+    // letting the SDK fall back to its default exporter at localhost:4318.
+    ...(endpoint
+      ? { traceExporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }) }
+      : { spanProcessors: [discardingProcessor] }),
+    instrumentations: [
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? ''),
+      }),
+      new ExpressInstrumentation(),
+      new PgInstrumentation(),
+      new IORedisInstrumentation(),
+    ],
+  });
+  sdk.start();
+  return { shutdown: () => sdk.shutdown() };
+}
