@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# `make dev`: installs, builds, prepares databases and runs every process on loopback until Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+dev=$root/.dev
+mkdir -p "$dev/logs"
+
+bash hack/deps.sh
+bash hack/backends.sh
+echo "dev: building"
+npm run build --silent
+
+# A development signing key, made once and kept out of git (.dev is ignored).
+if [ ! -f "$dev/jwt-key.pem" ]; then
+  node -e "const {generateKeyPairSync}=require('crypto');const {privateKey}=generateKeyPairSync('ed25519');require('fs').writeFileSync(process.argv[1],privateKey.export({type:'pkcs8',format:'pem'}),{mode:0o600})" "$dev/jwt-key.pem"
+  echo "dev: generated a development JWT key in .dev/jwt-key.pem"
+fi
+
+export HOST=127.0.0.1 LOG_LEVEL=${LOG_LEVEL:-info}
+export DATABASE_USER_URL=${DATABASE_USER_URL:-postgres://postgres@127.0.0.1:5432/converge_user}
+export DATABASE_CHAT_URL=${DATABASE_CHAT_URL:-postgres://postgres@127.0.0.1:5432/converge_chat}
+for url in "$DATABASE_USER_URL" "$DATABASE_CHAT_URL"; do
+  node -e "require('@converge/runtime').ensureDatabase(process.argv[1]).catch(e=>{console.error(e.message);process.exit(1)})" "$url"
+done
+for svc in user chat; do
+  url_var=DATABASE_${svc^^}_URL
+  if [ -f "services/$svc/dist/src/migrate.js" ]; then
+    DATABASE_URL=${!url_var} node "services/$svc/dist/src/migrate.js"
+  fi
+done
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo; echo "dev: stopping"
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  exit 0
+}
+trap stop INT TERM EXIT
+
+run() { # name port entry env...
+  local name=$1 port=$2 entry=$3; shift 3
+  if [ ! -f "$entry" ]; then echo "dev: $name not built yet ($entry), skipped"; return; fi
+  env PORT="$port" "$@" node "$entry" >"$dev/logs/$name.log" 2>&1 &
+  pids+=($!)
+  started+=("$name http://127.0.0.1:$port")
+}
+started=()
+run user 3000 services/user/dist/src/main.js DATABASE_URL="$DATABASE_USER_URL" JWT_KEY_FILE="$dev/jwt-key.pem"
+run chat 3002 services/chat/dist/src/main.js DATABASE_URL="$DATABASE_CHAT_URL" OTEL_SERVICE_NAME=chat-a
+run chat-b 3012 services/chat/dist/src/main.js DATABASE_URL="$DATABASE_CHAT_URL" OTEL_SERVICE_NAME=chat-b
+run web 3001 web/dist-server/main.js USER_SERVICE_URL=http://127.0.0.1:3000 CHAT_SERVICE_URL=http://127.0.0.1:3002
+
+for entry in "${started[@]}"; do
+  name=${entry%% *}; url=${entry#* }
+  for _ in $(seq 1 150); do curl -fs "$url/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+  if curl -fs "$url/readyz" >/dev/null 2>&1; then status=ready; else status="NOT READY (see .dev/logs/$name.log)"; fi
+  printf '  %-7s %-24s %s\n' "$name" "$url" "$status"
+done
+echo
+echo "Converge is running. Open the web client: http://127.0.0.1:3001"
+echo "Logs: .dev/logs/*.log (JSON). Ctrl-C stops everything started here."
+wait

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { connect, type NatsConnection } from 'nats';
+import { Pool } from 'pg';
+import { createTestDatabase, startNatsServer, waitFor, type TestDatabase, type TestServer } from '@converge/testing';
+import { createLogger } from '../src/logger';
+import { ensureStream, NatsLink } from '../src/nats';
+import { newOutboxEvent, OUTBOX_TABLE_DDL, outboxInsert, OutboxRelay } from '../src/outbox';
+
+let db: TestDatabase;
+let nats: TestServer;
+let pool: Pool;
+const logger = createLogger('test', 'silent');
+
+before(async () => {
+  db = await createTestDatabase('runtime_outbox');
+  pool = new Pool({ connectionString: db.url, max: 4 });
+  for (const ddl of OUTBOX_TABLE_DDL) await pool.query(ddl);
+  nats = await startNatsServer();
+});
+after(async () => {
+  await pool.end();
+  await db.drop();
+  await nats.stop();
+});
+
+async function streamEventIds(nc: NatsConnection, stream: string): Promise<string[]> {
+  const jsm = await nc.jetstreamManager();
+  const info = await jsm.streams.info(stream);
+  const ids: string[] = [];
+  for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
+    const m = await jsm.streams.getMessage(stream, { seq });
+    ids.push((m.json() as { eventId: string }).eventId);
+  }
+  return ids;
+}
+
+test('events written while NATS is down are all published once NATS is back, once each', async () => {
+  await nats.kill();
+  const link = new NatsLink(nats.url, 'outbox-test', logger, async (nc) =>
+    ensureStream(await nc.jetstreamManager(), 'TESTEV', ['testev.>']),
+  );
+  const relay = new OutboxRelay({ pool, nats: link, logger, idleMs: 50 });
+  relay.start();
+
+  // A business change and its event commit together, while NATS is unreachable.
+  const written: string[] = [];
+  for (let i = 0; i < 25; i++) {
+    const e = newOutboxEvent('testev.created', { n: i });
+    const client = await pool.connect();
+    await client.query('BEGIN');
+    await client.query(...outboxInsert(e));
+    await client.query('COMMIT');
+    client.release();
+    written.push(e.eventId);
+  }
+  const pending = await pool.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
+  assert.equal(pending.rows[0].n, 25);
+
+  await nats.restart();
+  await link.whenConnected();
+  await waitFor('outbox drained', async () => {
+    const r = await pool.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
+    return r.rows[0].n === 0;
+  });
+  const nc = await connect({ servers: nats.url });
+  const ids = await streamEventIds(nc, 'TESTEV');
+  assert.deepEqual(ids, written, 'every event, in commit order, once');
+  await nc.close();
+  await relay.stop();
+  await link.close();
+});
+
+test('a relay that re-sends after a crash is deduplicated by the event id', async () => {
+  const link = new NatsLink(nats.url, 'outbox-test-2', logger, async (nc) =>
+    ensureStream(await nc.jetstreamManager(), 'TESTEV', ['testev.>']),
+  );
+  await link.whenConnected();
+  const e = newOutboxEvent('testev.created', { n: 'dup' });
+  await pool.query(...outboxInsert(e));
+  const relay = new OutboxRelay({ pool, nats: link, logger });
+  assert.equal(await relay.pass(), 1);
+  // Simulate a crash between publish and mark: the row looks unpublished again.
+  await pool.query('UPDATE outbox SET published_at = NULL WHERE event_id = $1', [e.eventId]);
+  assert.equal(await relay.pass(), 1);
+  const nc = await connect({ servers: nats.url });
+  const ids = await streamEventIds(nc, 'TESTEV');
+  assert.equal(ids.filter((id) => id === e.eventId).length, 1);
+  await nc.close();
+  await link.close();
+});
