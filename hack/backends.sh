@@ -4,7 +4,8 @@
 # (installing the Debian package first if the binary is missing), with data under .dev/backends.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD/.dev/backends
+root=${BACKENDS_DIR:-$PWD/.dev/backends}
+pg_port=${PG_PORT:-5432} redis_port=${REDIS_PORT:-6379} nats_port=${NATS_PORT:-4222}
 mkdir -p "$root"
 
 up() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -15,7 +16,7 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
-if ! up 5432; then
+if ! up "$pg_port"; then
   pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
   [ -n "$pgbin" ] || { apt_install postgresql; pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1); }
   data=$root/pg
@@ -25,23 +26,23 @@ if ! up 5432; then
   fi
   chown -R postgres "$data" 2>/dev/null || true
   echo "backends: starting own PostgreSQL ($data)"
-  runuser -u postgres -- "$pgbin/pg_ctl" -D "$data" -l "$data/log" -o "-p 5432 -k /tmp -c listen_addresses=127.0.0.1" start >/dev/null
-  wait_up 5432 PostgreSQL
+  runuser -u postgres -- "$pgbin/pg_ctl" -D "$data" -l "$data/log" -o "-p $pg_port -k /tmp -c listen_addresses=127.0.0.1" start >/dev/null
+  wait_up "$pg_port" PostgreSQL
 fi
 
-if ! up 6379; then
+if ! up "$redis_port"; then
   command -v redis-server >/dev/null || apt_install redis-server
   echo "backends: starting own Redis"
-  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save '' --appendonly no \
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no \
     --dir "$root" --pidfile "$root/redis.pid" --logfile "$root/redis.log"
-  wait_up 6379 Redis
+  wait_up "$redis_port" Redis
 fi
 
-if ! up 4222; then
+if ! up "$nats_port"; then
   command -v nats-server >/dev/null || apt_install nats-server
   echo "backends: starting own NATS"
   mkdir -p "$root/nats"
-  nohup nats-server -a 127.0.0.1 -p 4222 -js -sd "$root/nats" >"$root/nats.log" 2>&1 &
+  nohup nats-server -a 127.0.0.1 -p "$nats_port" -js -sd "$root/nats" >"$root/nats.log" 2>&1 &
   echo $! > "$root/nats.pid"
-  wait_up 4222 NATS
+  wait_up "$nats_port" NATS
 fi
