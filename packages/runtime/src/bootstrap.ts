@@ -36,6 +36,14 @@ export interface RunningService {
   stop: () => Promise<void>;
 }
 
+/** Express's `trust proxy`: a hop count, true/false, or a list of addresses and subnets. */
+export function trustProxySetting(v: string): boolean | number | string {
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v;
+}
+
 /** Creates, wires and starts a service: JSON logs, metrics, contract errors, probes and graceful drain. */
 export async function startService(opts: StartOptions): Promise<RunningService> {
   const app = await NestFactory.create<NestExpressApplication>(opts.module, {
@@ -43,7 +51,7 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
     bodyParser: false,
   });
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  app.set('trust proxy', trustProxySetting(opts.config.TRUST_PROXY));
   app.use(requestObserver(opts.logger, opts.metrics));
   app.use(express.json({ limit: opts.bodyLimit ?? '64kb', strict: true }));
   app.use(expressErrorHandler(opts.logger));

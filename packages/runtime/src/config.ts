@@ -38,6 +38,9 @@ export function baseConfigShape(defaultPort: number, serviceName: string) {
     SHUTDOWN_TIMEOUT_MS: intVar(25_000, 100, 600_000),
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
     OTEL_SERVICE_NAME: z.string().min(1).default(serviceName),
+    // Which proxies may set X-Forwarded-For (client IPs feed rate limits): by default loopback and
+    // private networks (an in-cluster Ingress), never a public client.
+    TRUST_PROXY: z.string().min(1).default('loopback, linklocal, uniquelocal'),
   };
 }
 
@@ -77,6 +80,7 @@ export type BaseConfig = {
   SHUTDOWN_TIMEOUT_MS: number;
   OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
   OTEL_SERVICE_NAME: string;
+  TRUST_PROXY: string;
 };
 
 export type RedisConfig = {
