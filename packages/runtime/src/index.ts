@@ -11,3 +11,4 @@ export * from './redis';
 export * from './nats';
 export * from './outbox';
 export * from './pg-pool';
+export * from './graphql';

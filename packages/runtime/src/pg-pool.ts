@@ -20,3 +20,19 @@ export async function ensureDatabase(url: string): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * Runs `fn` while holding a PostgreSQL advisory lock on its own connection, so pods starting together
+ * run migrations one at a time instead of racing on the same DDL.
+ */
+export async function withAdvisoryLock<T>(url: string, key: number, fn: () => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [key]);
+    return await fn();
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
+    await client.end();
+  }
+}

@@ -1,0 +1,61 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import { AppError } from '@converge/protocol';
+import { isBackendUnavailable } from './http-errors';
+
+/** Finds the AppError a resolver threw, however deep GraphQL wrapped it. */
+function appErrorIn(e: unknown): AppError | undefined {
+  for (let cur: unknown = e, i = 0; cur && i < 5; i++) {
+    if (cur instanceof AppError) return cur;
+    cur = (cur as { originalError?: unknown }).originalError;
+  }
+  return undefined;
+}
+
+/**
+ * The contract's error codes in `extensions.code`: a domain error keeps its code and message, a
+ * malformed query is VALIDATION_FAILED, anything else is masked (no internals leak) as UNAVAILABLE.
+ */
+export function toGraphQLError(error: unknown, logger?: Logger): GraphQLError {
+  const app = appErrorIn(error);
+  if (app) {
+    return new GraphQLError(app.message, {
+      extensions: { code: app.code, ...(app.details === undefined ? {} : { details: app.details }) },
+    });
+  }
+  if (error instanceof GraphQLError && !error.originalError) {
+    // Parse and validation errors from graphql-js itself (bad query, wrong argument types).
+    return new GraphQLError(error.message, { extensions: { code: 'VALIDATION_FAILED' } });
+  }
+  const original = (error as { originalError?: unknown }).originalError ?? error;
+  if (isBackendUnavailable(original)) {
+    return new GraphQLError('a backend is unavailable; retry later', { extensions: { code: 'UNAVAILABLE' } });
+  }
+  logger?.error({ err: original }, 'Unhandled GraphQL error');
+  return new GraphQLError('unexpected error', { extensions: { code: 'UNAVAILABLE' } });
+}
+
+export interface GraphQLMountOptions<C extends object> {
+  schema: GraphQLSchema;
+  /** The path yoga answers on; mount the same handler on every alias path. */
+  endpoint: string;
+  context: (req: IncomingMessage) => C | Promise<C>;
+  logger: Logger;
+}
+
+/** A graphql-yoga handler (express-compatible) with contract error codes. */
+export function createGraphQLHandler<C extends object>(
+  o: GraphQLMountOptions<C>,
+): YogaServerInstance<{ req: IncomingMessage; res: ServerResponse }, C> {
+  return createYoga<{ req: IncomingMessage; res: ServerResponse }, C>({
+    schema: o.schema,
+    graphqlEndpoint: o.endpoint,
+    graphiql: false,
+    landingPage: false,
+    logging: false,
+    context: ({ req }) => o.context(req),
+    maskedErrors: { maskError: (error) => toGraphQLError(error, o.logger) },
+  });
+}

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AppError,
+  type AuthResult,
+  type LoginBody,
+  loginBodySchema,
+  parseOrThrow,
+  refreshBodySchema,
+  type RegisterBody,
+  registerBodySchema,
+  type TokenPair,
+} from '@converge/protocol';
+import type { AccessTokenIssuer, Clock, LoginThrottle, PasswordHasher, RefreshTokenStore, UserRepository } from './ports';
+import { toPublicUser, type UserRecord } from './user';
+
+export interface AuthSettings {
+  refreshTokenTtlDays: number;
+}
+
+/** What a login or refresh attempt reports, for metrics. */
+export type AuthOutcome = 'ok' | 'bad_credentials' | 'throttled' | 'reuse_detected' | 'invalid';
+
+export interface AuthObserver {
+  onLogin?(outcome: AuthOutcome): void;
+  onRefresh?(outcome: AuthOutcome): void;
+  onRegister?(): void;
+}
+
+/**
+ * Registration, login, refresh rotation and logout. Inputs arrive unparsed from any transport and are
+ * validated here with the contract's schemas, so REST and GraphQL behave the same.
+ */
+export class AuthService {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly refreshTokens: RefreshTokenStore,
+    private readonly passwords: PasswordHasher,
+    private readonly accessTokens: AccessTokenIssuer,
+    private readonly throttle: LoginThrottle,
+    private readonly settings: AuthSettings,
+    private readonly clock: Clock,
+    private readonly observer: AuthObserver = {},
+  ) {}
+
+  async register(input: unknown, ip: string): Promise<AuthResult> {
+    const body: RegisterBody = parseOrThrow(registerBodySchema, input);
+    await this.throttle.consumeRegistration(ip);
+    const user: UserRecord = {
+      id: randomUUID(),
+      username: body.username,
+      displayName: body.displayName?.trim() || body.username,
+      passwordHash: await this.passwords.hash(body.password),
+      createdAt: this.clock.now(),
+    };
+    await this.users.create(user);
+    this.observer.onRegister?.();
+    return { user: toPublicUser(user), ...(await this.issuePair(user)) };
+  }
+
+  async login(input: unknown, ip: string): Promise<AuthResult> {
+    const body: LoginBody = parseOrThrow(loginBodySchema, input);
+    try {
+      await this.throttle.check(body.username, ip);
+    } catch (e) {
+      this.observer.onLogin?.('throttled');
+      throw e;
+    }
+    const user = await this.users.findByUsername(body.username);
+    const ok = await this.passwords.verify(user?.passwordHash, body.password);
+    if (!user || !ok) {
+      await this.throttle.recordFailure(body.username, ip);
+      this.observer.onLogin?.('bad_credentials');
+      throw new AppError('UNAUTHENTICATED', 'wrong username or password');
+    }
+    await this.throttle.reset(body.username, ip);
+    this.observer.onLogin?.('ok');
+    return { user: toPublicUser(user), ...(await this.issuePair(user)) };
+  }
+
+  async refresh(input: unknown): Promise<TokenPair> {
+    const { refreshToken } = parseOrThrow(refreshBodySchema, input);
+    const now = this.clock.now();
+    const result = await this.refreshTokens.rotate(refreshToken, this.refreshExpiry(now), now);
+    if (result.kind === 'reused') {
+      this.observer.onRefresh?.('reuse_detected');
+      throw new AppError('UNAUTHENTICATED', 'refresh token was already used; the session is revoked');
+    }
+    if (result.kind !== 'rotated') {
+      this.observer.onRefresh?.('invalid');
+      throw new AppError('UNAUTHENTICATED', 'refresh token is invalid or expired');
+    }
+    const user = await this.users.findById(result.userId);
+    if (!user) throw new AppError('UNAUTHENTICATED', 'account no longer exists');
+    this.observer.onRefresh?.('ok');
+    return { accessToken: await this.accessTokens.sign(user), refreshToken: result.token };
+  }
+
+  async logout(input: unknown): Promise<void> {
+    const { refreshToken } = parseOrThrow(refreshBodySchema, input);
+    await this.refreshTokens.revokeFamilyOf(refreshToken, this.clock.now());
+  }
+
+  private async issuePair(user: UserRecord): Promise<TokenPair> {
+    const [accessToken, refreshToken] = await Promise.all([
+      this.accessTokens.sign(user),
+      this.refreshTokens.issue(user.id, this.refreshExpiry(this.clock.now())),
+    ]);
+    return { accessToken, refreshToken };
+  }
+
+  private refreshExpiry(now: Date): Date {
+    return new Date(now.getTime() + this.settings.refreshTokenTtlDays * 86_400_000);
+  }
+}

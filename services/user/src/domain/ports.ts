@@ -1,0 +1,71 @@
+import type { UserRecord } from './user';
+
+/**
+ * Users, stored with their events: every change writes its `users.*` event in the same transaction
+ * (transactional outbox), so an event is published if and only if the change committed.
+ */
+export interface UserRepository {
+  /** Throws AppError CONFLICT when the username is taken. */
+  create(user: UserRecord): Promise<void>;
+  findById(id: string): Promise<UserRecord | undefined>;
+  findByUsername(username: string): Promise<UserRecord | undefined>;
+  search(prefix: string | undefined, limit: number): Promise<UserRecord[]>;
+  updateDisplayName(id: string, displayName: string): Promise<UserRecord | undefined>;
+  /** Deletes the user and revokes every refresh token they hold. */
+  delete(id: string): Promise<UserRecord | undefined>;
+}
+
+export interface RefreshTokenRecord {
+  id: string;
+  userId: string;
+  familyId: string;
+  expiresAt: Date;
+  usedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export type RotateResult =
+  | { kind: 'rotated'; userId: string; token: string }
+  | { kind: 'unknown' }
+  | { kind: 'expired' }
+  | { kind: 'reused'; familyId: string };
+
+export interface RefreshTokenStore {
+  /** Issues a new token in a new family (login, register). */
+  issue(userId: string, expiresAt: Date): Promise<string>;
+  /**
+   * Atomically spends `token` and issues its successor in the same family; a token that was already
+   * spent or revoked revokes the whole family instead.
+   */
+  rotate(token: string, newExpiresAt: Date, now: Date): Promise<RotateResult>;
+  /** Revokes the family `token` belongs to (logout); unknown tokens are ignored. */
+  revokeFamilyOf(token: string, now: Date): Promise<void>;
+}
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  /**
+   * False for a wrong password. With no hash (unknown user) it still does the work of a verify and
+   * answers false, so response time does not reveal which usernames exist.
+   */
+  verify(hash: string | undefined, password: string): Promise<boolean>;
+}
+
+export interface AccessTokenIssuer {
+  sign(user: { id: string; username: string }): Promise<string>;
+}
+
+export interface LoginThrottle {
+  /** Throws RATE_LIMITED (with retry seconds) when this username+IP has too many recent failures. */
+  check(username: string, ip: string): Promise<void>;
+  recordFailure(username: string, ip: string): Promise<void>;
+  reset(username: string, ip: string): Promise<void>;
+  /** Throws RATE_LIMITED when this IP registered too often. */
+  consumeRegistration(ip: string): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

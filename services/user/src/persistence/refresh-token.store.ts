@@ -1,0 +1,76 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { RefreshTokenStore, RotateResult } from '../domain/ports';
+import { RefreshTokenEntity } from './refresh-token.entity';
+
+/** Only the SHA-256 of a token is stored: a database leak yields no usable tokens. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function newToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export class TypeOrmRefreshTokenStore implements RefreshTokenStore {
+  constructor(private readonly ds: DataSource) {}
+
+  async issue(userId: string, expiresAt: Date): Promise<string> {
+    const token = newToken();
+    await this.ds.getRepository(RefreshTokenEntity).insert({
+      id: randomUUID(),
+      userId,
+      familyId: randomUUID(),
+      tokenHash: hashToken(token),
+      expiresAt,
+      usedAt: null,
+      revokedAt: null,
+    });
+    return token;
+  }
+
+  async rotate(token: string, newExpiresAt: Date, now: Date): Promise<RotateResult> {
+    return this.ds.transaction(async (m) => {
+      // The row lock serializes two refreshes racing with the same token: the second sees it spent.
+      const row = await m.findOne(RefreshTokenEntity, {
+        where: { tokenHash: hashToken(token) },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!row) return { kind: 'unknown' };
+      if (row.usedAt || row.revokedAt) {
+        await m
+          .createQueryBuilder()
+          .update(RefreshTokenEntity)
+          .set({ revokedAt: now })
+          .where('family_id = :f AND revoked_at IS NULL', { f: row.familyId })
+          .execute();
+        return { kind: 'reused', familyId: row.familyId };
+      }
+      if (row.expiresAt.getTime() <= now.getTime()) return { kind: 'expired' };
+      row.usedAt = now;
+      await m.save(row);
+      const next = newToken();
+      await m.insert(RefreshTokenEntity, {
+        id: randomUUID(),
+        userId: row.userId,
+        familyId: row.familyId,
+        tokenHash: hashToken(next),
+        expiresAt: newExpiresAt,
+        usedAt: null,
+        revokedAt: null,
+      });
+      return { kind: 'rotated', userId: row.userId, token: next };
+    });
+  }
+
+  async revokeFamilyOf(token: string, now: Date): Promise<void> {
+    const row = await this.ds.getRepository(RefreshTokenEntity).findOneBy({ tokenHash: hashToken(token) });
+    if (!row) return;
+    await this.ds
+      .createQueryBuilder()
+      .update(RefreshTokenEntity)
+      .set({ revokedAt: now })
+      .where('family_id = :f AND revoked_at IS NULL', { f: row.familyId })
+      .execute();
+  }
+}

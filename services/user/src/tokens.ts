@@ -1,0 +1,5 @@
+/** Injection tokens for objects main.ts builds before Nest starts. */
+export const KEY_SET = Symbol('KEY_SET');
+export const DATA_SOURCE = Symbol('DATA_SOURCE');
+export const REDIS = Symbol('REDIS');
+export const NATS = Symbol('NATS');
