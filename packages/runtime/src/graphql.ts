@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { AppError } from '@converge/protocol';
 import { isBackendUnavailable } from './http-errors';
@@ -25,8 +25,8 @@ export function toGraphQLError(error: unknown, logger?: Logger): GraphQLError {
       extensions: { code: app.code, ...(app.details === undefined ? {} : { details: app.details }) },
     });
   }
-  if (error instanceof GraphQLError && !error.originalError) {
-    // Parse and validation errors from graphql-js itself (bad query, wrong argument types).
+  if (error instanceof GraphQLError && (!error.originalError || error.path === undefined)) {
+    // Errors raised outside any resolver: a malformed query or variables of the wrong type.
     return new GraphQLError(error.message, { extensions: { code: 'VALIDATION_FAILED' } });
   }
   const original = (error as { originalError?: unknown }).originalError ?? error;
@@ -36,6 +36,21 @@ export function toGraphQLError(error: unknown, logger?: Logger): GraphQLError {
   logger?.error({ err: original }, 'Unhandled GraphQL error');
   return new GraphQLError('unexpected error', { extensions: { code: 'UNAVAILABLE' } });
 }
+
+function validationFailed(e: Error): GraphQLError {
+  const nodes = e instanceof GraphQLError ? e.nodes : undefined;
+  return new GraphQLError(e.message, { nodes, extensions: { code: 'VALIDATION_FAILED' } });
+}
+
+/** Parse and validation errors bypass error masking; give them the contract's code too. */
+const contractCodesForInvalidQueries: Plugin = {
+  onParse: () => ({ result, replaceParseResult }) => {
+    if (result instanceof Error) replaceParseResult(validationFailed(result));
+  },
+  onValidate: () => ({ result, setResult }) => {
+    if (result.length) setResult(result.map(validationFailed));
+  },
+};
 
 export interface GraphQLMountOptions<C extends object> {
   schema: GraphQLSchema;
@@ -57,5 +72,6 @@ export function createGraphQLHandler<C extends object>(
     logging: false,
     context: ({ req }) => o.context(req),
     maskedErrors: { maskError: (error) => toGraphQLError(error, o.logger) },
+    plugins: [contractCodesForInvalidQueries],
   });
 }
