@@ -24,24 +24,28 @@ export class NatsLink {
   private async loop(): Promise<void> {
     let delay = 200;
     while (!this.closed && !this.nc) {
+      let nc: NatsConnection | undefined;
       try {
-        const nc = await connect({
+        nc = await connect({
           servers: this.servers.split(',').map((s) => s.trim()),
           name: this.name,
           maxReconnectAttempts: -1,
           reconnectTimeWait: 500,
           timeout: 2000,
         });
+        await this.onConnect(nc);
+        // close() may have been called meanwhile: don't keep a connection nobody owns.
         if (this.closed) {
           await nc.close();
           return;
         }
-        await this.onConnect(nc);
         this.nc = nc;
         this.logger.info({ servers: this.servers }, 'NATS connected');
         this.resolveReady();
         void this.watch(nc);
       } catch (err) {
+        await nc?.close().catch(() => undefined);
+        if (this.closed) return;
         this.logger.warn({ err: (err as Error).message, retryInMs: delay }, 'NATS connect failed');
         await new Promise((r) => setTimeout(r, delay).unref());
         delay = Math.min(delay * 2, 5000);
