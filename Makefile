@@ -11,7 +11,7 @@ deps: ## Install npm dependencies (npm ci, only when the lockfile changed)
 	@bash hack/deps.sh
 
 build: deps ## Compile every workspace
-	@npm run build --silent
+	@bash hack/build.sh
 
 dev: ## Run the whole platform on loopback (user :3000, web :3001, chat :3002 and :3012)
 	@bash hack/dev.sh

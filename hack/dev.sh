@@ -9,7 +9,7 @@ mkdir -p "$dev/logs"
 bash hack/deps.sh
 bash hack/backends.sh
 echo "dev: building"
-npm run build --silent
+bash hack/build.sh
 
 # A development signing key, made once and kept out of git (.dev is ignored).
 if [ ! -f "$dev/jwt-key.pem" ]; then

@@ -18,14 +18,14 @@ bash hack/backends.sh || fail_setup "PostgreSQL/Redis/NATS"
 [ -x hack/tools/install.sh ] && { bash hack/tools/install.sh || fail_setup "Go-built tools"; }
 
 step "build"
-npm run build --silent || fail_setup "build"
+bash hack/build.sh || fail_setup "build"
 
 # Workspaces in dependency order; each `npm test` prints node:test's TAP and c8's coverage summary.
-workspaces=(packages/protocol packages/runtime services/user services/chat web cdk8s)
+mapfile -t workspaces < <(node -p "require('./package.json').workspaces.join('\\n')")
 passed=0; failed=0; broken=()
 summary=()
 for ws in "${workspaces[@]}"; do
-  [ -f "$ws/package.json" ] || continue
+  [ -f "$ws/package.json" ] && [ -d "$ws/src" ] || continue
   node -e "process.exit(require('./$ws/package.json').scripts?.test ? 0 : 1)" || continue
   name=${ws//\//-}
   step "test $ws"
