@@ -60,6 +60,6 @@ for entry in "${started[@]}"; do
   printf '  %-7s %-24s %s\n' "$name" "$url" "$status"
 done
 echo
-echo "Converge is running. Open the web client: http://127.0.0.1:3001"
+if [ -f web/dist-server/main.js ]; then echo "Converge is running. Open the web client: http://127.0.0.1:3001"; else echo "Converge is running (the web client is not built yet)."; fi
 echo "Logs: .dev/logs/*.log (JSON). Ctrl-C stops everything started here."
 wait
