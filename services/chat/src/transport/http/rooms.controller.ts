@@ -1,0 +1,109 @@
+import {
+  Body,
+  type CanActivate,
+  Controller,
+  createParamDecorator,
+  Delete,
+  type ExecutionContext,
+  Get,
+  HttpCode,
+  Injectable,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Member, Message, MessagePage, Room, RoomList } from '@converge/protocol';
+import { ChatService } from '../../domain/chat.service';
+import { bearer, type Identity, TokenVerifier } from '../../security/token-verifier';
+
+type AuthedRequest = Request & { caller?: Identity };
+
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(private readonly tokens: TokenVerifier) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const req = ctx.switchToHttp().getRequest<AuthedRequest>();
+    req.caller = await this.tokens.verify(bearer(req.headers.authorization));
+    return true;
+  }
+}
+
+const CallerId = createParamDecorator((_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<AuthedRequest>().caller?.userId);
+
+@Controller('rooms')
+@UseGuards(AuthGuard)
+export class RoomsController {
+  constructor(private readonly chat: ChatService) {}
+
+  @Post()
+  async create(@CallerId() me: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response): Promise<Room> {
+    const { room, created } = await this.chat.createRoom(me, body);
+    res.status(created ? 201 : 200);
+    return room;
+  }
+
+  @Get()
+  async list(@CallerId() me: string): Promise<RoomList> {
+    return { rooms: await this.chat.listRooms(me) };
+  }
+
+  @Get(':id')
+  get(@CallerId() me: string, @Param('id') id: string): Promise<Room> {
+    return this.chat.getRoom(me, id);
+  }
+
+  @Patch(':id')
+  rename(@CallerId() me: string, @Param('id') id: string, @Body() body: unknown): Promise<Room> {
+    return this.chat.renameRoom(me, id, body);
+  }
+
+  @Post(':id/members')
+  addMember(@CallerId() me: string, @Param('id') id: string, @Body() body: unknown): Promise<Member> {
+    return this.chat.addMember(me, id, body);
+  }
+
+  @Delete(':id/members/:userId')
+  @HttpCode(204)
+  async removeMember(@CallerId() me: string, @Param('id') id: string, @Param('userId') userId: string): Promise<void> {
+    await this.chat.removeMember(me, id, userId);
+  }
+
+  @Get(':id/messages')
+  history(@CallerId() me: string, @Param('id') id: string, @Query() query: Record<string, unknown>): Promise<MessagePage> {
+    return this.chat.history(me, id, query);
+  }
+
+  @Post(':id/messages')
+  async send(
+    @CallerId() me: string,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Message> {
+    const { message, created } = await this.chat.send(me, id, body);
+    res.status(created ? 201 : 200);
+    return message;
+  }
+
+  @Patch(':id/messages/:seq')
+  edit(@CallerId() me: string, @Param('id') id: string, @Param('seq') seq: string, @Body() body: unknown): Promise<Message> {
+    return this.chat.edit(me, id, seq, body);
+  }
+
+  @Delete(':id/messages/:seq')
+  @HttpCode(204)
+  async remove(@CallerId() me: string, @Param('id') id: string, @Param('seq') seq: string): Promise<void> {
+    await this.chat.delete(me, id, seq);
+  }
+
+  @Post(':id/read')
+  @HttpCode(204)
+  async read(@CallerId() me: string, @Param('id') id: string, @Body() body: unknown): Promise<void> {
+    await this.chat.markRead(me, id, body);
+  }
+}

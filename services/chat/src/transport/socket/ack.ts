@@ -1,0 +1,29 @@
+import { type Ack, type ApiError } from '@converge/protocol';
+import { toHttpFailure } from '@converge/runtime';
+
+/** The ack a handler failure becomes: the same code the REST route would answer. */
+export function failure(e: unknown): { ok: false; error: ApiError } {
+  return { ok: false, error: toHttpFailure(e).body.error };
+}
+
+type AckFn = (a: Ack<object>) => void;
+
+/**
+ * Wraps a socket handler: whatever the client sends (no ack, a non-object, junk), the process never
+ * throws, and the client hears `{ok:true,...}` or `{ok:false,error}`.
+ */
+export function handler<T extends object>(fn: (payload: unknown) => Promise<T>, onError: (e: unknown) => void) {
+  return (...args: unknown[]): void => {
+    const last = args[args.length - 1];
+    const ack: AckFn = typeof last === 'function' ? (last as AckFn) : () => undefined;
+    const payload = typeof last === 'function' ? args.slice(0, -1)[0] : args[0];
+    fn(payload).then(
+      (result) => ack({ ok: true, ...result }),
+      (e: unknown) => {
+        const f = failure(e);
+        if (f.error.code === 'UNAVAILABLE') onError(e);
+        ack(f);
+      },
+    );
+  };
+}

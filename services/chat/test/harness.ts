@@ -1,0 +1,146 @@
+// Test harness: a JWKS the test controls, chat processes on a fresh database, own NATS, shared Redis.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { SignJWT, exportJWK, calculateJwkThumbprint } from 'jose';
+import { io as connectSocket, type Socket } from 'socket.io-client';
+import { createTestDatabase, freePort, startNatsServer, type TestDatabase, type TestServer, waitFor } from '@converge/testing';
+
+/** Stands in for the user service's JWKS endpoint (the chat service only needs the keys). */
+export class TestIssuer {
+  private server!: Server;
+  private key!: KeyObject;
+  private kid!: string;
+  url = '';
+
+  async start(): Promise<void> {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    this.key = privateKey;
+    const jwk = await exportJWK(publicKey);
+    this.kid = await calculateJwkThumbprint(jwk);
+    const body = JSON.stringify({ keys: [{ ...jwk, kid: this.kid, alg: 'EdDSA', use: 'sig' }] });
+    this.server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/.well-known/jwks.json`;
+  }
+
+  token(userId: string, ttlSeconds = 900): Promise<string> {
+    return new SignJWT({ username: `u_${userId.slice(0, 8)}` })
+      .setProtectedHeader({ alg: 'EdDSA', kid: this.kid })
+      .setSubject(userId)
+      .setIssuer('converge')
+      .setAudience('converge')
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
+      .sign(this.key);
+  }
+
+  stop(): Promise<void> {
+    return new Promise((r) => this.server.close(() => r()));
+  }
+}
+
+export interface ChatProcess {
+  url: string;
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+export interface Cluster {
+  issuer: TestIssuer;
+  db: TestDatabase;
+  nats: TestServer;
+  env: Record<string, string>;
+  spawn(extra?: Record<string, string>): Promise<ChatProcess>;
+  close(): Promise<void>;
+}
+
+export async function startCluster(): Promise<Cluster> {
+  const issuer = new TestIssuer();
+  await issuer.start();
+  const db = await createTestDatabase('chat_test');
+  const nats = await startNatsServer();
+  const env = {
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: db.url,
+    NATS_URL: nats.url,
+    JWKS_URL: issuer.url,
+  };
+  const procs: ChatProcess[] = [];
+  return {
+    issuer,
+    db,
+    nats,
+    env,
+    async spawn(extra = {}) {
+      const p = await spawnChat({ ...env, ...extra });
+      procs.push(p);
+      return p;
+    },
+    async close() {
+      for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+      await Promise.all(procs.map((p) => p.exited));
+      await nats.stop();
+      await db.drop();
+      await issuer.stop();
+    },
+  };
+}
+
+export async function spawnChat(env: Record<string, string>): Promise<ChatProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(__dirname, '../src/main.js')], {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('chat ready', async () => {
+    if (child.exitCode !== null) throw new Error(`chat exited: ${out}`);
+    return (await fetch(`${url}/readyz`)).ok;
+  }, 20_000);
+  return { url, child, output: () => out, exited };
+}
+
+export async function rest(base: string, method: string, path: string, token: string, body?: unknown) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  let parsed: any = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {}
+  return { status: res.status, body: parsed };
+}
+
+export interface User {
+  id: string;
+  token: string;
+}
+
+export async function user(issuer: TestIssuer): Promise<User> {
+  const id = randomUUID();
+  return { id, token: await issuer.token(id) };
+}
+
+export function connect(base: string, token: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = connectSocket(base, { path: '/socket.io/', auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+    s.once('connect', () => resolve(s));
+    s.once('connect_error', (e) => reject(e));
+  });
+}
+
+export function emit<T = any>(s: Socket, event: string, payload: unknown, timeoutMs = 10_000): Promise<T> {
+  return s.timeout(timeoutMs).emitWithAck(event, payload) as Promise<T>;
+}
