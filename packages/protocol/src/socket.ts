@@ -45,6 +45,8 @@ export interface ServerToClientEvents {
   'room:read': (payload: { roomId: string; userId: string; seq: number }) => void;
   typing: (payload: { roomId: string; userId: string; typing: boolean }) => void;
   presence: (payload: { userId: string; online: boolean }) => void;
+  /** Sent before the server disconnects a socket whose access token expired without `auth:refresh`. */
+  'auth:expired': (payload: { code: 'UNAUTHENTICATED' }) => void;
   /** Sent before the server closes a socket on shutdown: reconnect (to another pod) after `afterMs`. */
   'server:shutdown': (payload: { reconnect: true; afterMs: number }) => void;
 }

@@ -1,11 +1,12 @@
-import { clientEventSchemas, parseOrThrow } from '@converge/protocol';
+import { AppError, clientEventSchemas, parseOrThrow } from '@converge/protocol';
 import type { Logger } from '@converge/runtime';
 import type { ChatService } from '../../domain/chat.service';
+import type { TokenVerifier } from '../../security/token-verifier';
 import { handler } from './ack';
-import { roomChannel, type ChatSocket } from './socket.server';
+import { roomChannel, scheduleExpiry, type ChatSocket } from './socket.server';
 
 /** message:* and room:* events: validate, call the use case (which persists and broadcasts), ack. */
-export function registerMessageHandlers(socket: ChatSocket, chat: ChatService, logger: Logger): void {
+export function registerMessageHandlers(socket: ChatSocket, chat: ChatService, tokens: TokenVerifier, logger: Logger): void {
   const me = () => socket.data.userId;
   const onError = (e: unknown) => logger.warn({ err: e, userId: me() }, 'Socket handler failed');
   const on = (event: string, fn: (p: unknown) => Promise<object>) =>
@@ -33,6 +34,15 @@ export function registerMessageHandlers(socket: ChatSocket, chat: ChatService, l
   on('room:read', async (p) => {
     const { roomId, seq } = parseOrThrow(clientEventSchemas['room:read'], p);
     await chat.markRead(me(), roomId, { seq });
+    return {};
+  });
+
+  on('auth:refresh', async (p) => {
+    const { token } = parseOrThrow(clientEventSchemas['auth:refresh'], p);
+    const id = await tokens.verify(token);
+    if (id.userId !== me()) throw new AppError('UNAUTHENTICATED', 'the token belongs to another user');
+    socket.data.expiresAt = id.expiresAt;
+    scheduleExpiry(socket);
     return {};
   });
 

@@ -15,6 +15,22 @@ export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Reco
 export interface SocketData {
   userId: string;
   expiresAt: number;
+  expiryTimer?: NodeJS.Timeout;
+}
+
+/**
+ * A socket lives only as long as its access token: when it expires without an `auth:refresh`, the
+ * client is told why and disconnected.
+ */
+export function scheduleExpiry(socket: ChatSocket): void {
+  clearTimeout(socket.data.expiryTimer);
+  const ms = Math.max(0, socket.data.expiresAt * 1000 - Date.now());
+  socket.data.expiryTimer = setTimeout(() => {
+    socket.emit('auth:expired', { code: 'UNAUTHENTICATED' });
+    socket.disconnect(true);
+  }, Math.min(ms, 2 ** 31 - 1));
+  socket.data.expiryTimer.unref();
+  socket.once('disconnect', () => clearTimeout(socket.data.expiryTimer));
 }
 
 export const roomChannel = (roomId: string) => `room:${roomId}`;
@@ -93,7 +109,8 @@ export function createSocketServer(d: SocketServerDeps): ChatIo {
         socket.disconnect(true);
       },
     );
-    registerMessageHandlers(socket, d.chat, d.logger);
+    scheduleExpiry(socket);
+    registerMessageHandlers(socket, d.chat, d.tokens, d.logger);
   });
   return io;
 }

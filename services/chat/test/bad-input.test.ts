@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import fc from 'fast-check';
+import { Client } from 'pg';
+import { type ChatProcess, type Cluster, connect, emit, rest, startCluster, user, type User } from './harness';
+
+let c: Cluster;
+let p: ChatProcess;
+let u: User;
+let roomId: string;
+before(async () => {
+  c = await startCluster();
+  p = await c.spawn();
+  u = await user(c.issuer);
+  roomId = (await rest(p.url, 'POST', '/rooms', u.token, { name: 'junk', memberIds: [] })).body.id;
+  await rest(p.url, 'POST', `/rooms/${roomId}/messages`, u.token, { body: 'keep me', clientMsgId: 'k' });
+});
+after(async () => {
+  await c.close();
+});
+
+async function snapshot(): Promise<string> {
+  const db = new Client({ connectionString: c.db.url });
+  await db.connect();
+  const r = await db.query('SELECT (SELECT json_agg(m ORDER BY room_id, seq) FROM messages m) AS m, (SELECT json_agg(r ORDER BY id) FROM rooms r) AS r, (SELECT json_agg(x ORDER BY room_id, user_id) FROM members x) AS x');
+  await db.end();
+  return JSON.stringify(r.rows);
+}
+
+const huge = 'x'.repeat(5000);
+const junk = [null, 42, 'string', [], [1, 2], true, { nested: { deeper: [{}] } }];
+
+test('every socket event answers malformed payloads with VALIDATION_FAILED or NOT_FOUND, stores nothing', async () => {
+  const before = await snapshot();
+  const s = await connect(p.url, u.token);
+  const cases: [string, unknown, string][] = [
+    ['message:send', { roomId, body: huge, clientMsgId: 'a' }, 'VALIDATION_FAILED'],
+    ['message:send', { roomId, body: '   ', clientMsgId: 'a' }, 'VALIDATION_FAILED'],
+    ['message:send', { roomId, body: 'x', clientMsgId: 'c'.repeat(65) }, 'VALIDATION_FAILED'],
+    ['message:send', { roomId, body: 'x' }, 'VALIDATION_FAILED'],
+    ['message:send', { roomId, body: 'x', clientMsgId: 'a', extra: 1 }, 'VALIDATION_FAILED'],
+    ['message:send', { roomId: 'not-a-uuid', body: 'x', clientMsgId: 'a' }, 'VALIDATION_FAILED'],
+    ['message:edit', { roomId, seq: 'one', body: 'x' }, 'VALIDATION_FAILED'],
+    ['message:edit', { roomId, seq: 999, body: 'x' }, 'NOT_FOUND'],
+    ['message:delete', { roomId, seq: -1 }, 'VALIDATION_FAILED'],
+    ['room:sync', { roomId, afterSeq: 0, limit: 501 }, 'VALIDATION_FAILED'],
+    ['room:sync', { roomId }, 'VALIDATION_FAILED'],
+    ['room:read', { roomId, seq: 1.5 }, 'VALIDATION_FAILED'],
+    ['typing', { roomId, typing: 'yes' }, 'VALIDATION_FAILED'],
+  ];
+  for (const [event, payload, code] of cases) {
+    const ack = await emit(s, event, payload);
+    assert.deepEqual([ack.ok, ack.error?.code], [false, code], `${event} ${JSON.stringify(payload).slice(0, 80)}`);
+  }
+  for (const event of ['message:send', 'message:edit', 'message:delete', 'room:sync', 'room:read', 'typing']) {
+    for (const payload of junk) {
+      const ack = await emit(s, event, payload);
+      assert.equal(ack.ok, false, `${event} with ${JSON.stringify(payload)}`);
+      assert.equal(ack.error.code, 'VALIDATION_FAILED');
+    }
+    // No ack callback at all: nothing to answer, and nothing breaks.
+    s.emit(event, 'junk');
+    s.emit(event);
+  }
+  const still = await emit(s, 'room:sync', { roomId, afterSeq: 0 });
+  assert.equal(still.ok, true, 'the socket still works after all of it');
+  assert.equal(await snapshot(), before);
+  s.close();
+});
+
+test('every REST route answers malformed input with a 4xx and stores nothing', async () => {
+  const before = await snapshot();
+  const cases: [string, string, unknown, number][] = [
+    ['POST', '/rooms', '{bad json', 400],
+    ['POST', '/rooms', { name: 'x' }, 400],
+    ['POST', '/rooms', { name: 'x', memberIds: 'all' }, 400],
+    ['POST', '/rooms', { directWith: 'nobody' }, 400],
+    ['POST', '/rooms', { name: 'x'.repeat(101), memberIds: [] }, 400],
+    ['POST', '/rooms', { name: 'x', memberIds: [], directWith: u.id }, 400],
+    ['POST', '/rooms', { name: huge.repeat(40), memberIds: [] }, 413],
+    ['PATCH', `/rooms/${roomId}`, { name: '' }, 400],
+    ['POST', `/rooms/${roomId}/messages`, { body: huge, clientMsgId: 'z' }, 400],
+    ['POST', `/rooms/${roomId}/messages`, { body: 'x', clientMsgId: 5 }, 400],
+    ['POST', `/rooms/${roomId}/messages`, [1, 2], 400],
+    ['PATCH', `/rooms/${roomId}/messages/abc`, { body: 'x' }, 404],
+    ['PATCH', `/rooms/${roomId}/messages/1`, { body: '' }, 400],
+    ['POST', `/rooms/${roomId}/read`, { seq: 'last' }, 400],
+    ['POST', `/rooms/${roomId}/members`, { userId: 'me' }, 400],
+    ['GET', `/rooms/${roomId}/messages?after=1&before=3`, undefined, 400],
+    ['GET', `/rooms/${roomId}/messages?limit=201`, undefined, 400],
+    ['GET', `/rooms/${roomId}/messages?after=-1`, undefined, 400],
+    ['GET', '/rooms/not-a-uuid', undefined, 404],
+    ['GET', `/rooms/${roomId}'; DROP TABLE messages;--`, undefined, 404],
+  ];
+  for (const [method, path, body, status] of cases) {
+    const r = await rest(p.url, method, path, u.token, body);
+    assert.equal(r.status, status, `${method} ${path} ${JSON.stringify(body)?.slice(0, 60)} -> ${JSON.stringify(r.body)}`);
+    assert.equal(typeof r.body.error.code, 'string');
+  }
+  assert.equal(await snapshot(), before);
+});
+
+test('10,000 random payloads over the socket: the process stays up and stored rows are unchanged', async () => {
+  const before = await snapshot();
+  const s = await connect(p.url, u.token);
+  const events = ['message:send', 'message:edit', 'message:delete', 'room:sync', 'room:read', 'typing', 'auth:refresh', 'nonsense'];
+  const payload = fc.oneof(
+    fc.anything(),
+    fc.record({ roomId: fc.oneof(fc.constant(roomId), fc.string()), body: fc.anything(), clientMsgId: fc.anything(), seq: fc.anything(), afterSeq: fc.anything() }, { requiredKeys: [] }),
+  );
+  const samples = fc.sample(fc.tuple(fc.constantFrom(...events), payload), { numRuns: 10_000, seed: 42 });
+  let acked = 0;
+  for (let i = 0; i < samples.length; i += 200) {
+    const batch = samples.slice(i, i + 200);
+    const acks = await Promise.all(
+      batch.map(([e, pl]) => (e === 'nonsense' ? Promise.resolve({ ok: false }) : emit(s, e, pl, 20_000).catch(() => ({ ok: 'timeout' })))),
+    );
+    acked += acks.filter((a) => a.ok !== 'timeout').length;
+  }
+  assert.equal(acked, 10_000, 'every event was answered');
+  assert.equal(p.child.exitCode, null, 'the process is still up');
+  assert.equal((await fetch(`${p.url}/healthz`)).status, 200);
+  // Random payloads that happen to be valid sends (roomId right, body and clientMsgId strings) are legitimate
+  // messages; everything else must have left the rows as they were.
+  const db = new Client({ connectionString: c.db.url });
+  await db.connect();
+  const extra = await db.query("SELECT count(*)::int AS n FROM messages WHERE client_msg_id <> 'k'");
+  await db.end();
+  if (extra.rows[0].n === 0) assert.equal(await snapshot(), before);
+  s.close();
+});
