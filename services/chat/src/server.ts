@@ -19,6 +19,7 @@ import { ChatService } from './domain/chat.service';
 import { PgChatRepository } from './persistence/chat.repository';
 import { createDataSource, MIGRATION_LOCK } from './persistence/data-source';
 import { TokenVerifier } from './security/token-verifier';
+import { SocketWork } from './transport/socket/ack';
 import { type ChatIo, createSocketServer, SocketNotifier } from './transport/socket/socket.server';
 
 export interface StartChatOptions {
@@ -47,6 +48,7 @@ export async function startChatService(config: ChatConfig, o: StartChatOptions =
   const chat = new ChatService(repo, notifier);
   const tokens = new TokenVerifier(config.JWKS_URL, config.JWT_ISSUER, config.JWT_AUDIENCE);
   let io: ChatIo | undefined;
+  const work = new SocketWork();
 
   const svc = await startService({
     module: chatAppModule({ config, logger, metrics, dataSource, redis, nats, relay, relayPool, chat, tokens }),
@@ -55,14 +57,18 @@ export async function startChatService(config: ChatConfig, o: StartChatOptions =
     metrics,
     handleSignals: o.handleSignals ?? true,
     configure: (_app, http) => {
-      io = createSocketServer({ http, chat, repo, tokens, notifier, pub, sub, logger, maxPayloadBytes: config.SOCKET_MAX_PAYLOAD_BYTES });
+      io = createSocketServer({ http, chat, repo, tokens, notifier, pub, sub, logger, maxPayloadBytes: config.SOCKET_MAX_PAYLOAD_BYTES, work });
     },
     closeConnections: () => [
       {
         name: 'socket.io',
         run: async () => {
-          // Tell clients to reconnect elsewhere, then close this pod's sockets.
+          // New socket work is refused; what is under way (sends being stored) finishes and is acked.
+          work.draining = true;
+          await work.settled(config.SHUTDOWN_TIMEOUT_MS / 2);
+          // Tell clients to reconnect elsewhere, give the hint a moment to leave, then close this pod's sockets.
           io?.local.emit('server:shutdown', { reconnect: true, afterMs: 0 });
+          await new Promise((r) => setTimeout(r, 100));
           io?.local.disconnectSockets(true);
           await new Promise<void>((r) => (io ? io.close(() => r()) : r()));
         },

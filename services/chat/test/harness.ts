@@ -82,8 +82,11 @@ export async function startCluster(): Promise<Cluster> {
       return p;
     },
     async close() {
-      for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+      // SIGTERM, so each process drains (and writes its coverage); SIGKILL only if it hangs.
+      for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
+      const force = setTimeout(() => procs.forEach((p) => p.child.kill('SIGKILL')), 10_000);
       await Promise.all(procs.map((p) => p.exited));
+      clearTimeout(force);
       await nats.stop();
       await db.drop();
       await issuer.stop();

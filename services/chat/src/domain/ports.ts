@@ -9,7 +9,6 @@ export interface NewRoom {
   members: Member[];
 }
 
-export interface StoredMessage extends Message {}
 
 export type SendResult = { message: Message; created: boolean };
 

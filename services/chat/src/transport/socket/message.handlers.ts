@@ -2,15 +2,15 @@ import { AppError, clientEventSchemas, parseOrThrow } from '@converge/protocol';
 import type { Logger } from '@converge/runtime';
 import type { ChatService } from '../../domain/chat.service';
 import type { TokenVerifier } from '../../security/token-verifier';
-import { handler } from './ack';
+import { handler, type SocketWork } from './ack';
 import { roomChannel, scheduleExpiry, type ChatSocket } from './socket.server';
 
 /** message:* and room:* events: validate, call the use case (which persists and broadcasts), ack. */
-export function registerMessageHandlers(socket: ChatSocket, chat: ChatService, tokens: TokenVerifier, logger: Logger): void {
+export function registerMessageHandlers(socket: ChatSocket, chat: ChatService, tokens: TokenVerifier, logger: Logger, work: SocketWork): void {
   const me = () => socket.data.userId;
   const onError = (e: unknown) => logger.warn({ err: e, userId: me() }, 'Socket handler failed');
   const on = (event: string, fn: (p: unknown) => Promise<object>) =>
-    (socket as unknown as { on(e: string, f: (...a: unknown[]) => void): void }).on(event, handler(fn, onError));
+    (socket as unknown as { on(e: string, f: (...a: unknown[]) => void): void }).on(event, handler(fn, onError, work));
 
   on('message:send', async (p) => {
     const { roomId, body, clientMsgId } = parseOrThrow(clientEventSchemas['message:send'], p);

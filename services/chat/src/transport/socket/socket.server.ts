@@ -7,7 +7,7 @@ import type { Logger } from '@converge/runtime';
 import type { ChatService } from '../../domain/chat.service';
 import type { ChatNotifier, ChatRepository } from '../../domain/ports';
 import type { TokenVerifier } from '../../security/token-verifier';
-import { failure } from './ack';
+import { failure, type SocketWork } from './ack';
 import { registerMessageHandlers } from './message.handlers';
 
 export type ChatIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -74,6 +74,7 @@ export interface SocketServerDeps {
   sub: Redis;
   logger: Logger;
   maxPayloadBytes: number;
+  work: SocketWork;
 }
 
 export function createSocketServer(d: SocketServerDeps): ChatIo {
@@ -110,7 +111,7 @@ export function createSocketServer(d: SocketServerDeps): ChatIo {
       },
     );
     scheduleExpiry(socket);
-    registerMessageHandlers(socket, d.chat, d.tokens, d.logger);
+    registerMessageHandlers(socket, d.chat, d.tokens, d.logger, d.work);
   });
   return io;
 }
