@@ -60,7 +60,11 @@ export class OutboxRelay {
   private stopped = false;
   private lastCleanup = 0;
 
-  constructor(private readonly o: OutboxRelayOptions) {}
+  constructor(private readonly o: OutboxRelayOptions) {
+    // An idle pooled connection that dies (PostgreSQL restart or failover) emits 'error' on the pool;
+    // unhandled, that would crash the process. The next pass reconnects.
+    o.pool.on('error', (err) => o.logger.warn({ err: err.message }, 'Outbox relay connection lost'));
+  }
 
   start(): void {
     this.schedule(0);

@@ -14,6 +14,8 @@ const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 export function routeLabel(req: Request): string {
   const route = (req as Request & { route?: { path?: unknown } }).route;
   if (route && typeof route.path === 'string') return `${req.baseUrl}${route.path}`;
+  // A handler mounted with app.use(path, handler) that answered itself (GraphQL): its mount path.
+  if (req.baseUrl) return req.baseUrl;
   if (QUIET_PATHS.has(req.path)) return req.path;
   return 'unmatched';
 }

@@ -26,15 +26,21 @@ export interface DrainOptions {
 export class ConnectionTracker {
   private readonly sockets = new Set<Socket>();
   private readonly busy = new WeakMap<Socket, number>();
+  private readonly served = new WeakSet<Socket>();
   private draining = false;
 
-  constructor(private readonly server: Server) {
+  constructor(
+    private readonly server: Server,
+    /** How long a connection that has not sent its first request yet may still send it during a drain. */
+    private readonly firstRequestGraceMs = 1000,
+  ) {
     server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     });
     server.on('request', (req, res) => {
       const socket = req.socket;
+      this.served.add(socket);
       this.busy.set(socket, (this.busy.get(socket) ?? 0) + 1);
       if (this.draining) res.setHeader('Connection', 'close');
       res.once('finish', () => {
@@ -53,7 +59,18 @@ export class ConnectionTracker {
 
   startDraining(): void {
     this.draining = true;
-    for (const s of this.sockets) if ((this.busy.get(s) ?? 0) === 0) s.end();
+    for (const s of this.sockets) {
+      if ((this.busy.get(s) ?? 0) > 0) continue;
+      if (this.served.has(s)) {
+        s.end();
+      } else {
+        // Accepted but its first request is not parsed yet (it may be in the socket buffer): that request
+        // is in flight for the client, so give it a moment instead of resetting the connection.
+        setTimeout(() => {
+          if ((this.busy.get(s) ?? 0) === 0 && !this.served.has(s)) s.end();
+        }, this.firstRequestGraceMs).unref();
+      }
+    }
   }
 
   destroyAll(): void {
