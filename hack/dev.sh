@@ -12,10 +12,7 @@ echo "dev: building"
 bash hack/build.sh
 
 # A development signing key, made once and kept out of git (.dev is ignored).
-if [ ! -f "$dev/jwt-key.pem" ]; then
-  node -e "const {generateKeyPairSync}=require('crypto');const {privateKey}=generateKeyPairSync('ed25519');require('fs').writeFileSync(process.argv[1],privateKey.export({type:'pkcs8',format:'pem'}),{mode:0o600})" "$dev/jwt-key.pem"
-  echo "dev: generated a development JWT key in .dev/jwt-key.pem"
-fi
+node services/user/dist/src/generate-key.js "$dev/jwt-key.pem"
 
 export HOST=127.0.0.1 LOG_LEVEL=${LOG_LEVEL:-info}
 export DATABASE_USER_URL=${DATABASE_USER_URL:-postgres://postgres@127.0.0.1:5432/converge_user}

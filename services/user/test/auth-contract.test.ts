@@ -174,3 +174,27 @@ describe('users', () => {
     assert.equal((await call(h.url, 'GET', `/users/${u.user.id}`, undefined, other.accessToken)).status, 404);
   });
 });
+
+describe('operations', () => {
+  test('/metrics counts registrations, logins by outcome, refreshes and reuse detections', async () => {
+    const u = await register(h.url);
+    await call(h.url, 'POST', '/auth/login', { username: u.user.username, password: 'wrong-password' });
+    const r1 = await call(h.url, 'POST', '/auth/refresh', { refreshToken: u.refreshToken });
+    assert.equal(r1.status, 200);
+    await call(h.url, 'POST', '/auth/refresh', { refreshToken: u.refreshToken });
+    const res = await fetch(`${h.url}/metrics`);
+    const text = await res.text();
+    const value = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
+    assert.ok(value(/^user_registrations_total\{[^}]*\} (\d+)$/m) >= 1, 'registrations');
+    assert.ok(value(/^user_logins_total\{[^}]*outcome="bad_credentials"[^}]*\} (\d+)$/m) >= 1, 'failed logins');
+    assert.ok(value(/^user_token_refreshes_total\{[^}]*outcome="ok"[^}]*\} (\d+)$/m) >= 1, 'refreshes');
+    assert.ok(value(/^user_refresh_token_reuse_detected_total\{[^}]*\} (\d+)$/m) >= 1, 'reuse detections');
+    assert.match(text, /^http_request_duration_seconds_count\{[^}]*route="\/auth\/register"/m);
+  });
+
+  test('/readyz checks postgres, redis and nats', async () => {
+    const r = await call(h.url, 'GET', '/readyz');
+    assert.equal(r.status, 200);
+    assert.deepEqual(Object.keys(r.body.info).sort(), ['nats', 'postgres', 'redis']);
+  });
+});

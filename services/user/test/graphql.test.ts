@@ -49,6 +49,9 @@ test('register, login, me, updateMe, users, refresh and logout over GraphQL beha
   assert.equal(out.data.logout, true);
   const del = await gql('mutation { deleteMe }', {}, token);
   assert.equal(del.data.deleteMe, true);
+  const metrics = await (await fetch(`${h.url}/metrics`)).text();
+  assert.match(metrics, /http_request_duration_seconds_count\{[^}]*route="\/graphql"/, 'GraphQL requests are labelled by their path');
+  assert.match(metrics, /http_request_duration_seconds_count\{[^}]*route="\/user\/graphql"/);
 });
 
 test('GraphQL errors carry the contract codes in extensions.code', async () => {

@@ -28,7 +28,7 @@ export function writeKey(dir: string, name = 'jwt-key.pem'): string {
 }
 
 /** Environment for a service under test; argon2 stays argon2id, with test-sized cost. */
-export function baseEnv(db: TestDatabase, nats: TestServer, keyFile: string): Record<string, string> {
+export function baseEnv(db: { url: string }, nats: { url: string }, keyFile: string): Record<string, string> {
   return {
     HOST: '127.0.0.1',
     PORT: '0',

@@ -31,6 +31,12 @@ test('no log line contains a password, an access token or a refresh token', asyn
     const requestLines = lines.filter((l) => l.msg === 'Request');
     assert.ok(requestLines.some((l) => l.route === '/auth/login' && l.status === 200 && typeof l.traceId === 'string'));
     assert.ok(requestLines.some((l) => l.route === '/users/me' && l.method === 'GET'));
+    // ...and what happened to the account, under fixed messages with the user id.
+    const userId = reg.body.user.id as string;
+    assert.ok(lines.some((l) => l.msg === 'User registered' && l.userId === userId));
+    assert.ok(lines.some((l) => l.msg === 'User logged in' && l.userId === userId));
+    assert.ok(lines.some((l) => l.msg === 'Login refused' && l.outcome === 'bad_credentials'));
+    assert.ok(lines.some((l) => l.msg === 'User logged out' && l.userId === userId));
     // ...and none of the secrets.
     const secrets = [password, reg.body.accessToken, reg.body.refreshToken, login.body.accessToken, login.body.refreshToken, refreshed.body.refreshToken];
     for (const s of secrets) assert.ok(!out.includes(s), `a secret leaked into the logs: ${s.slice(0, 12)}…`);

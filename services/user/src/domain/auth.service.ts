@@ -10,20 +10,20 @@ import {
   registerBodySchema,
   type TokenPair,
 } from '@converge/protocol';
-import type { AccessTokenIssuer, Clock, LoginThrottle, PasswordHasher, RefreshTokenStore, UserRepository } from './ports';
+import {
+  type AccessTokenIssuer,
+  type AccountObserver,
+  type Clock,
+  type LoginThrottle,
+  type PasswordHasher,
+  type RefreshTokenStore,
+  silentObserver,
+  type UserRepository,
+} from './ports';
 import { toPublicUser, type UserRecord } from './user';
 
 export interface AuthSettings {
   refreshTokenTtlDays: number;
-}
-
-/** What a login or refresh attempt reports, for metrics. */
-export type AuthOutcome = 'ok' | 'bad_credentials' | 'throttled' | 'reuse_detected' | 'invalid';
-
-export interface AuthObserver {
-  onLogin?(outcome: AuthOutcome): void;
-  onRefresh?(outcome: AuthOutcome): void;
-  onRegister?(): void;
 }
 
 /**
@@ -39,7 +39,7 @@ export class AuthService {
     private readonly throttle: LoginThrottle,
     private readonly settings: AuthSettings,
     private readonly clock: Clock,
-    private readonly observer: AuthObserver = {},
+    private readonly observer: AccountObserver = silentObserver,
   ) {}
 
   async register(input: unknown, ip: string): Promise<AuthResult> {
@@ -53,7 +53,7 @@ export class AuthService {
       createdAt: this.clock.now(),
     };
     await this.users.create(user);
-    this.observer.onRegister?.();
+    this.observer.registered(user.id);
     return { user: toPublicUser(user), ...(await this.issuePair(user)) };
   }
 
@@ -62,18 +62,18 @@ export class AuthService {
     try {
       await this.throttle.check(body.username, ip);
     } catch (e) {
-      this.observer.onLogin?.('throttled');
+      this.observer.login('throttled');
       throw e;
     }
     const user = await this.users.findByUsername(body.username);
     const ok = await this.passwords.verify(user?.passwordHash, body.password);
     if (!user || !ok) {
       await this.throttle.recordFailure(body.username, ip);
-      this.observer.onLogin?.('bad_credentials');
+      this.observer.login('bad_credentials', user?.id);
       throw new AppError('UNAUTHENTICATED', 'wrong username or password');
     }
     await this.throttle.reset(body.username, ip);
-    this.observer.onLogin?.('ok');
+    this.observer.login('ok', user.id);
     return { user: toPublicUser(user), ...(await this.issuePair(user)) };
   }
 
@@ -82,22 +82,26 @@ export class AuthService {
     const now = this.clock.now();
     const result = await this.refreshTokens.rotate(refreshToken, this.refreshExpiry(now), now);
     if (result.kind === 'reused') {
-      this.observer.onRefresh?.('reuse_detected');
+      this.observer.refresh('reuse_detected', { userId: result.userId, familyId: result.familyId });
       throw new AppError('UNAUTHENTICATED', 'refresh token was already used; the session is revoked');
     }
     if (result.kind !== 'rotated') {
-      this.observer.onRefresh?.('invalid');
+      this.observer.refresh(result.kind);
       throw new AppError('UNAUTHENTICATED', 'refresh token is invalid or expired');
     }
     const user = await this.users.findById(result.userId);
-    if (!user) throw new AppError('UNAUTHENTICATED', 'account no longer exists');
-    this.observer.onRefresh?.('ok');
+    if (!user) {
+      // Deleting an account removes its tokens; this only happens when a delete races the refresh.
+      this.observer.refresh('no_account', { userId: result.userId });
+      throw new AppError('UNAUTHENTICATED', 'account no longer exists');
+    }
+    this.observer.refresh('ok', { userId: user.id });
     return { accessToken: await this.accessTokens.sign(user), refreshToken: result.token };
   }
 
   async logout(input: unknown): Promise<void> {
     const { refreshToken } = parseOrThrow(refreshBodySchema, input);
-    await this.refreshTokens.revokeFamilyOf(refreshToken, this.clock.now());
+    this.observer.loggedOut(await this.refreshTokens.revokeFamilyOf(refreshToken, this.clock.now()));
   }
 
   private async issuePair(user: UserRecord): Promise<TokenPair> {

@@ -28,7 +28,7 @@ export type RotateResult =
   | { kind: 'rotated'; userId: string; token: string }
   | { kind: 'unknown' }
   | { kind: 'expired' }
-  | { kind: 'reused'; familyId: string };
+  | { kind: 'reused'; userId: string; familyId: string };
 
 export interface RefreshTokenStore {
   /** Issues a new token in a new family (login, register). */
@@ -38,8 +38,8 @@ export interface RefreshTokenStore {
    * spent or revoked revokes the whole family instead.
    */
   rotate(token: string, newExpiresAt: Date, now: Date): Promise<RotateResult>;
-  /** Revokes the family `token` belongs to (logout); unknown tokens are ignored. */
-  revokeFamilyOf(token: string, now: Date): Promise<void>;
+  /** Revokes the family `token` belongs to (logout) and answers its user; unknown tokens are ignored. */
+  revokeFamilyOf(token: string, now: Date): Promise<string | undefined>;
 }
 
 export interface PasswordHasher {
@@ -63,6 +63,31 @@ export interface LoginThrottle {
   /** Throws RATE_LIMITED when this IP registered too often. */
   consumeRegistration(ip: string): Promise<void>;
 }
+
+export type LoginOutcome = 'ok' | 'bad_credentials' | 'throttled';
+export type RefreshOutcome = 'ok' | 'unknown' | 'expired' | 'reuse_detected' | 'no_account';
+
+/**
+ * What the use cases report as it happens, for log lines and metrics. Only ids and outcomes:
+ * never a password or a token.
+ */
+export interface AccountObserver {
+  registered(userId: string): void;
+  login(outcome: LoginOutcome, userId?: string): void;
+  refresh(outcome: RefreshOutcome, ids?: { userId: string; familyId?: string }): void;
+  loggedOut(userId: string | undefined): void;
+  updated(userId: string): void;
+  deleted(userId: string): void;
+}
+
+export const silentObserver: AccountObserver = {
+  registered: () => undefined,
+  login: () => undefined,
+  refresh: () => undefined,
+  loggedOut: () => undefined,
+  updated: () => undefined,
+  deleted: () => undefined,
+};
 
 export interface Clock {
   now(): Date;

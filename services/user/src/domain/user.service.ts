@@ -6,14 +6,17 @@ import {
   userIdParamSchema,
   userSearchQuerySchema,
 } from '@converge/protocol';
-import type { UserRepository } from './ports';
+import { type AccountObserver, silentObserver, type UserRepository } from './ports';
 import { toPublicUser } from './user';
 
 const DEFAULT_SEARCH_LIMIT = 20;
 
 /** Reading and changing accounts; the caller's id comes from a verified access token. */
 export class UserService {
-  constructor(private readonly users: UserRepository) {}
+  constructor(
+    private readonly users: UserRepository,
+    private readonly observer: AccountObserver = silentObserver,
+  ) {}
 
   async me(callerId: string): Promise<User> {
     const u = await this.users.findById(callerId);
@@ -39,11 +42,13 @@ export class UserService {
     const body = parseOrThrow(updateMeBodySchema, input);
     const u = await this.users.updateDisplayName(callerId, body.displayName.trim());
     if (!u) throw new AppError('UNAUTHENTICATED', 'account no longer exists');
+    this.observer.updated(u.id);
     return toPublicUser(u);
   }
 
   async deleteMe(callerId: string): Promise<void> {
     const u = await this.users.delete(callerId);
     if (!u) throw new AppError('UNAUTHENTICATED', 'account no longer exists');
+    this.observer.deleted(u.id);
   }
 }

@@ -44,7 +44,7 @@ export class TypeOrmRefreshTokenStore implements RefreshTokenStore {
           .set({ revokedAt: now })
           .where('family_id = :f AND revoked_at IS NULL', { f: row.familyId })
           .execute();
-        return { kind: 'reused', familyId: row.familyId };
+        return { kind: 'reused', userId: row.userId, familyId: row.familyId };
       }
       if (row.expiresAt.getTime() <= now.getTime()) return { kind: 'expired' };
       row.usedAt = now;
@@ -63,14 +63,15 @@ export class TypeOrmRefreshTokenStore implements RefreshTokenStore {
     });
   }
 
-  async revokeFamilyOf(token: string, now: Date): Promise<void> {
+  async revokeFamilyOf(token: string, now: Date): Promise<string | undefined> {
     const row = await this.ds.getRepository(RefreshTokenEntity).findOneBy({ tokenHash: hashToken(token) });
-    if (!row) return;
+    if (!row) return undefined;
     await this.ds
       .createQueryBuilder()
       .update(RefreshTokenEntity)
       .set({ revokedAt: now })
       .where('family_id = :f AND revoked_at IS NULL', { f: row.familyId })
       .execute();
+    return row.userId;
   }
 }

@@ -3,7 +3,7 @@ import { outboxInsert } from '@converge/runtime';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { UserRepository } from '../domain/ports';
 import type { UserRecord } from '../domain/user';
-import { userEvent } from '../events/user-events';
+import { userEvent } from '../events/user.events';
 import { UserEntity } from './user.entity';
 
 const UNIQUE_VIOLATION = '23505';

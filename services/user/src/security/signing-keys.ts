@@ -1,5 +1,6 @@
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 
 export interface SigningKey {
@@ -63,4 +64,20 @@ export async function loadKeySet(currentFile: string, previousFile?: string): Pr
 
 export function jwks(keys: KeySet): { keys: JWK[] } {
   return { keys: keys.verification.map((k) => k.publicJwk) };
+}
+
+/**
+ * Writes a new Ed25519 signing key (PKCS#8 PEM, mode 0600) to `file` unless one is already there.
+ * Answers whether it wrote one. Creating with the `wx` flag makes a concurrent second writer a no-op.
+ */
+export function generateKeyFileIfMissing(file: string): boolean {
+  mkdirSync(dirname(file), { recursive: true });
+  const { privateKey } = generateKeyPairSync('ed25519');
+  try {
+    writeFileSync(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
 }
