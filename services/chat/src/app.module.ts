@@ -1,60 +1,53 @@
-import { type DynamicModule, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type Redis from 'ioredis';
+import { type DynamicModule, Inject, Module, type OnModuleInit } from '@nestjs/common';
 import type { Pool } from 'pg';
-import type { DataSource } from 'typeorm';
-import { HealthRegistry, type Logger, type Metrics, type NatsLink, type OutboxRelay, RuntimeModule } from '@converge/runtime';
+import { HealthRegistry, type Logger, type Metrics, type NatsLink, type Redis, RuntimeModule } from '@converge/runtime';
+import { CHAT_METRICS, type ChatMetrics } from './chat.metrics';
 import type { ChatConfig } from './config';
 import { ChatService } from './domain/chat.service';
 import { TokenVerifier } from './security/token-verifier';
 import { AuthGuard, RoomsController } from './transport/http/rooms.controller';
 
-export interface ChatDeps {
+export interface ChatModuleDeps {
   config: ChatConfig;
   logger: Logger;
   metrics: Metrics;
-  dataSource: DataSource;
+  chatMetrics: ChatMetrics;
+  pool: Pool;
   redis: Redis;
   nats: NatsLink;
-  relay: OutboxRelay;
-  relayPool: Pool;
   chat: ChatService;
   tokens: TokenVerifier;
 }
 
 const DEPS = Symbol('CHAT_DEPS');
 
-/** Readiness checks, and the lifetime of the clients the server created. */
+/**
+ * Readiness: PostgreSQL only. Without Redis or NATS the pod still stores and acks sends (real time
+ * and events catch up afterwards), so taking it out of the Service would only make things worse.
+ */
 @Module({})
-class ChatLifecycle implements OnModuleInit, OnApplicationShutdown {
+class ChatReadiness implements OnModuleInit {
   constructor(
     private readonly health: HealthRegistry,
-    @Inject(DEPS) private readonly d: ChatDeps,
+    @Inject(DEPS) private readonly d: ChatModuleDeps,
   ) {}
 
   onModuleInit(): void {
-    this.health.add('postgres', () => this.d.dataSource.query('SELECT 1'));
-    this.health.add('redis', () => this.d.redis.ping());
-    this.health.add('nats', () => this.d.nats.check());
-    this.d.relay.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.d.relay.stop();
-    await this.d.nats.close();
-    await this.d.relayPool.end();
-    if (this.d.dataSource.isInitialized) await this.d.dataSource.destroy();
+    this.health.add('postgres', () => this.d.pool.query('SELECT 1'));
   }
 }
 
-export function chatAppModule(d: ChatDeps): DynamicModule {
+/** REST routes, probes and metrics; the clients are built (and closed) by server.ts. */
+export function chatAppModule(d: ChatModuleDeps): DynamicModule {
   return {
-    module: ChatLifecycle,
+    module: ChatReadiness,
     imports: [RuntimeModule.forRoot({ config: d.config, logger: d.logger, metrics: d.metrics })],
     controllers: [RoomsController],
     providers: [
       { provide: DEPS, useValue: d },
       { provide: ChatService, useValue: d.chat },
       { provide: TokenVerifier, useValue: d.tokens },
+      { provide: CHAT_METRICS, useValue: d.chatMetrics },
       AuthGuard,
     ],
   };

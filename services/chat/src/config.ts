@@ -19,6 +19,13 @@ export const chatConfigSchema = z.object({
   DATABASE_POOL_SIZE: intVar(10, 1, 200),
   /** Largest Socket.IO packet accepted, in bytes (a 4000-character body fits with room to spare). */
   SOCKET_MAX_PAYLOAD_BYTES: intVar(64 * 1024, 1024, 10 * 1024 * 1024),
+  /** message:send per user, sustained (token bucket refill) and at once after a quiet period. */
+  SEND_RATE_PER_SECOND: intVar(10, 1, 100_000),
+  SEND_BURST: intVar(20, 1, 100_000),
+  /** Open sockets per user over every pod; one more is refused at the handshake with RATE_LIMITED. */
+  MAX_SOCKETS_PER_USER: intVar(10, 1, 10_000),
+  /** How long a pod's presence counts live in Redis without its heartbeat (a crashed pod's users go offline). */
+  PRESENCE_TTL_MS: intVar(30_000, 1000, 600_000),
 });
 
 export type ChatConfig = z.infer<typeof chatConfigSchema>;

@@ -1,16 +1,13 @@
 import { databaseUrl, ensureDatabase, withAdvisoryLock } from '@converge/runtime';
 import { loadChatConfig } from './config';
-import { createDataSource, MIGRATION_LOCK } from './persistence/data-source';
+import { MIGRATION_LOCK, runMigrations } from './persistence/data-source';
 
 /** `make dev` and deploy jobs: create the database if missing and run pending migrations. */
 async function migrate(): Promise<void> {
   const url = databaseUrl(loadChatConfig());
   await ensureDatabase(url);
-  const ds = createDataSource(url, 2);
-  await ds.initialize();
-  const ran = await withAdvisoryLock(url, MIGRATION_LOCK, () => ds.runMigrations({ transaction: 'each' }));
-  console.log(JSON.stringify({ level: 'info', service: 'chat', msg: 'Migrations applied', count: ran.length }));
-  await ds.destroy();
+  const count = await runMigrations(url, (fn) => withAdvisoryLock(url, MIGRATION_LOCK, fn));
+  console.log(JSON.stringify({ level: 'info', service: 'chat', msg: 'Migrations applied', count }));
 }
 
 migrate().catch((e: unknown) => {

@@ -32,6 +32,7 @@ test('a non-member gets NOT_FOUND for the room and everything under it, over RES
     ['POST', `/rooms/${roomId}/read`, { seq: 1 }],
     ['POST', `/rooms/${roomId}/members`, { userId: outsider.id }],
     ['DELETE', `/rooms/${roomId}/members/${member.id}`],
+    ['GET', `/rooms/${roomId}/presence`],
   ];
   for (const [method, path, body] of calls) {
     const r = await rest(p.url, method, path, outsider.token, body);

@@ -1,4 +1,4 @@
-// Test harness: a JWKS the test controls, chat processes on a fresh database, own NATS, shared Redis.
+// Test harness: a JWKS the test controls, chat processes on a fresh database, their own NATS and Redis.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { SignJWT, exportJWK, calculateJwkThumbprint } from 'jose';
 import { io as connectSocket, type Socket } from 'socket.io-client';
-import { createTestDatabase, freePort, startNatsServer, type TestDatabase, type TestServer, waitFor } from '@converge/testing';
+import { createTestDatabase, freePort, startNatsServer, startRedisServer, type TestDatabase, type TestServer, waitFor } from '@converge/testing';
 
 /** Stands in for the user service's JWKS endpoint (the chat service only needs the keys). */
 export class TestIssuer {
@@ -53,28 +53,38 @@ export interface Cluster {
   issuer: TestIssuer;
   db: TestDatabase;
   nats: TestServer;
+  redis: TestServer;
   env: Record<string, string>;
   spawn(extra?: Record<string, string>): Promise<ChatProcess>;
   close(): Promise<void>;
 }
 
-export async function startCluster(): Promise<Cluster> {
+export async function startCluster(extraEnv: Record<string, string> = {}): Promise<Cluster> {
   const issuer = new TestIssuer();
   await issuer.start();
   const db = await createTestDatabase('chat_test');
   const nats = await startNatsServer();
-  const env = {
+  // Its own Redis too: the adapter's channels and the limits of one suite never meet another's.
+  const redis = await startRedisServer();
+  const env: Record<string, string> = {
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     DATABASE_URL: db.url,
     NATS_URL: nats.url,
+    REDIS_URL: redis.url,
     JWKS_URL: issuer.url,
+    // Load tests send as fast as acks allow; the rate limit has its own test with the defaults.
+    SEND_RATE_PER_SECOND: '100000',
+    SEND_BURST: '100000',
+    SHUTDOWN_TIMEOUT_MS: '10000',
+    ...extraEnv,
   };
   const procs: ChatProcess[] = [];
   return {
     issuer,
     db,
     nats,
+    redis,
     env,
     async spawn(extra = {}) {
       const p = await spawnChat({ ...env, ...extra });
@@ -88,6 +98,7 @@ export async function startCluster(): Promise<Cluster> {
       await Promise.all(procs.map((p) => p.exited));
       clearTimeout(force);
       await nats.stop();
+      await redis.stop();
       await db.drop();
       await issuer.stop();
     },
@@ -108,7 +119,7 @@ export async function spawnChat(env: Record<string, string>): Promise<ChatProces
   await waitFor('chat ready', async () => {
     if (child.exitCode !== null) throw new Error(`chat exited: ${out}`);
     return (await fetch(`${url}/readyz`)).ok;
-  }, 20_000);
+  }, 60_000);
   return { url, child, output: () => out, exited };
 }
 

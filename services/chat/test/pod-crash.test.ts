@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Socket } from 'socket.io-client';
 import type { Message } from '@converge/protocol';
+import { waitFor } from '@converge/testing';
 import { type ChatProcess, type Cluster, connect, emit, rest, startCluster, user, type User } from './harness';
 
 let c: Cluster;
@@ -20,7 +21,7 @@ test('SIGKILL a pod while 10 clients send: acked messages survive, retries never
   for (let i = 0; i < 10; i++) users.push(await user(c.issuer));
   const room = await rest(b.url, 'POST', '/rooms', (users[0] as User).token, { name: 'crash', memberIds: users.slice(1).map((u) => u.id) });
   const roomId = room.body.id as string;
-  const perClient = 40;
+  const perClient = 60;
   const acked = new Map<string, Message>();
   let failovers = 0;
 
@@ -52,7 +53,8 @@ test('SIGKILL a pod while 10 clients send: acked messages survive, retries never
     }
     return s;
   });
-  await new Promise((r) => setTimeout(r, 300));
+  // Kill pod A mid-load: after some sends were acked, while every client still has more to send.
+  await waitFor('some acks before the crash', () => acked.size >= 100, 20_000, 5);
   a.child.kill('SIGKILL');
   const sockets = await Promise.all(clients);
   assert.equal(acked.size, users.length * perClient);

@@ -8,8 +8,6 @@ import {
   DEFAULT_SYNC_LIMIT,
   editMessageBodySchema,
   historyQuerySchema,
-  type Message,
-  type MessagePage,
   parseOrThrow,
   readBodySchema,
   renameRoomBodySchema,
@@ -19,7 +17,7 @@ import {
   seqParamSchema,
   uuidSchema,
 } from '@converge/protocol';
-import type { ChatNotifier, ChatRepository } from './ports';
+import type { ChatMessage, ChatNotifier, ChatRepository, PresenceReader, SendLimiter } from './ports';
 
 const notFound = () => new AppError('NOT_FOUND', 'no such room');
 const throwNotFound = (): never => {
@@ -31,6 +29,19 @@ export function directKey(a: string, b: string): string {
   return a < b ? `${a}:${b}` : `${b}:${a}`;
 }
 
+export interface MessagePageOut {
+  messages: ChatMessage[];
+  hasMore: boolean;
+}
+
+export interface SendOutcome {
+  message: ChatMessage;
+  created: boolean;
+}
+
+const unlimited: SendLimiter = { consume: async () => undefined };
+const nobodyOnline: PresenceReader = { online: async () => new Set() };
+
 /**
  * Rooms, members and messages: every use case of the contract, shared by REST, Socket.IO and GraphQL.
  * Inputs arrive unparsed and are validated here with the contract's schemas.
@@ -39,6 +50,8 @@ export class ChatService {
   constructor(
     private readonly repo: ChatRepository,
     private readonly notify: ChatNotifier,
+    private readonly limiter: SendLimiter = unlimited,
+    private readonly presenceReader: PresenceReader = nobodyOnline,
   ) {}
 
   /** A room id from a path or payload; anything that is not a UUID is a room nobody may know. */
@@ -76,7 +89,7 @@ export class ChatService {
       );
       // Lost a race with the same pair starting the same DM: answer with theirs.
       if (!room) return { room: (await this.repo.findDirect(key, callerId)) ?? throwNotFound(), created: false };
-      this.notify.roomAdded(body.directWith, room);
+      await this.announceAdded([callerId, body.directWith], room.id);
       return { room, created: true };
     }
     const others = [...new Set(body.memberIds)].filter((id) => id !== callerId);
@@ -91,8 +104,24 @@ export class ChatService {
       callerId,
     );
     if (!room) throw notFound();
-    for (const userId of others) this.notify.roomAdded(userId, room);
+    await this.announceAdded([callerId, ...others], room.id);
     return { room, created: true };
+  }
+
+  /** Every new member's sockets join the room (on every pod) and hear `room:added` with their own view. */
+  private async announceAdded(userIds: string[], roomId: string): Promise<void> {
+    for (const userId of userIds) {
+      const view = await this.repo.roomFor(roomId, userId);
+      if (view) this.notify.roomAdded(userId, view);
+    }
+  }
+
+  /** `room:updated` to every member, each with their own read marker and unread count. */
+  private async announceUpdated(roomId: string): Promise<void> {
+    for (const userId of await this.repo.memberIds(roomId)) {
+      const view = await this.repo.roomFor(roomId, userId);
+      if (view) this.notify.roomUpdated(userId, view);
+    }
   }
 
   async getRoom(callerId: string, rawRoomId: unknown): Promise<Room> {
@@ -112,9 +141,8 @@ export class ChatService {
     if (m.kind === 'direct') throw new AppError('FORBIDDEN', 'a DM cannot be renamed');
     if (m.role !== 'admin') throw new AppError('FORBIDDEN', 'only admins rename a room');
     await this.repo.rename(roomId, name.trim());
-    const room = await this.getRoom(callerId, roomId);
-    this.notify.roomUpdated(room);
-    return room;
+    await this.announceUpdated(roomId);
+    return this.getRoom(callerId, roomId);
   }
 
   async addMember(callerId: string, rawRoomId: unknown, input: unknown): Promise<{ userId: string; role: 'member' }> {
@@ -124,11 +152,8 @@ export class ChatService {
     if (m.kind === 'direct') throw new AppError('FORBIDDEN', 'members of a DM cannot change');
     if (m.role !== 'admin') throw new AppError('FORBIDDEN', 'only admins add members');
     await this.repo.addMember(roomId, userId, 'member');
-    const room = await this.repo.roomFor(roomId, userId);
-    if (room) {
-      this.notify.roomAdded(userId, room);
-      this.notify.roomUpdated(room);
-    }
+    await this.announceAdded([userId], roomId);
+    await this.announceUpdated(roomId);
     return { userId, role: 'member' };
   }
 
@@ -142,22 +167,29 @@ export class ChatService {
     if (!self && m.kind === 'direct') throw new AppError('FORBIDDEN', 'members of a DM cannot change');
     if (!self && m.role !== 'admin') throw new AppError('FORBIDDEN', 'only admins remove members');
     if (!(await this.repo.removeMember(roomId, target.data))) throw new AppError('NOT_FOUND', 'no such member');
-    this.notify.roomRemoved(target.data, roomId);
-    const room = await this.repo.roomFor(roomId, callerId);
-    if (room) this.notify.roomUpdated(room);
+    await this.left(target.data, [roomId]);
   }
 
-  async send(callerId: string, rawRoomId: unknown, input: unknown): Promise<{ message: Message; created: boolean }> {
+  /** A user left rooms (removed, or deleted by the user service): their sockets leave, the others hear it. */
+  async left(userId: string, roomIds: string[]): Promise<void> {
+    for (const roomId of roomIds) {
+      this.notify.roomRemoved(userId, roomId);
+      await this.announceUpdated(roomId);
+    }
+  }
+
+  async send(callerId: string, rawRoomId: unknown, input: unknown): Promise<SendOutcome> {
     const roomId = this.roomId(rawRoomId);
     const body = parseOrThrow(sendMessageBodySchema, input);
-    await this.requireMember(roomId, callerId);
+    await this.limiter.consume(callerId);
     const result = await this.repo.send(roomId, callerId, body.body, body.clientMsgId);
+    if (!result) throw notFound();
     // Pushed only after commit; a retried send re-pushes the stored message, which clients de-duplicate by seq.
     this.notify.messageNew(result.message);
     return result;
   }
 
-  async edit(callerId: string, rawRoomId: unknown, rawSeq: unknown, input: unknown): Promise<Message> {
+  async edit(callerId: string, rawRoomId: unknown, rawSeq: unknown, input: unknown): Promise<ChatMessage> {
     const roomId = this.roomId(rawRoomId);
     await this.requireMember(roomId, callerId);
     const { body } = parseOrThrow(editMessageBodySchema, input);
@@ -178,14 +210,14 @@ export class ChatService {
     this.notify.messageUpdated(await this.repo.softDelete(roomId, msg.seq));
   }
 
-  private async existing(roomId: string, rawSeq: unknown): Promise<Message> {
+  private async existing(roomId: string, rawSeq: unknown): Promise<ChatMessage> {
     const seq = seqParamSchema.safeParse(rawSeq);
     const msg = seq.success ? await this.repo.message(roomId, seq.data) : undefined;
     if (!msg) throw new AppError('NOT_FOUND', 'no such message');
     return msg;
   }
 
-  async history(callerId: string, rawRoomId: unknown, query: unknown): Promise<MessagePage> {
+  async history(callerId: string, rawRoomId: unknown, query: unknown): Promise<MessagePageOut> {
     const roomId = this.roomId(rawRoomId);
     await this.requireMember(roomId, callerId);
     const q = parseOrThrow(historyQuerySchema, query);
@@ -198,7 +230,7 @@ export class ChatService {
   }
 
   /** What a client missed since `afterSeq`, oldest first: the source of truth behind real-time push. */
-  async sync(callerId: string, input: unknown): Promise<MessagePage> {
+  async sync(callerId: string, input: unknown): Promise<MessagePageOut> {
     const p = parseOrThrow(clientEventSchemas['room:sync'], input);
     await this.requireMember(p.roomId, callerId);
     const limit = p.limit ?? DEFAULT_SYNC_LIMIT;
@@ -214,11 +246,19 @@ export class ChatService {
     this.notify.roomRead(roomId, callerId, marker);
   }
 
-  /** For typing and presence: only members may see or signal them. */
+  /** For typing and subscriptions: only members may see or signal them. Returns the parsed room id. */
   async assertMember(callerId: string, rawRoomId: unknown): Promise<string> {
     const roomId = this.roomId(rawRoomId);
     await this.requireMember(roomId, callerId);
     return roomId;
   }
-}
 
+  /** Who of the room's members is online (a socket on any pod). */
+  async presence(callerId: string, rawRoomId: unknown): Promise<{ userId: string; online: boolean }[]> {
+    const roomId = this.roomId(rawRoomId);
+    await this.requireMember(roomId, callerId);
+    const members = await this.repo.memberIds(roomId);
+    const online = await this.presenceReader.online(members);
+    return members.map((userId) => ({ userId, online: online.has(userId) }));
+  }
+}

@@ -1,4 +1,4 @@
-import type { Member, MemberRole, Message, Room, RoomKind } from '@converge/protocol';
+import type { Member, MemberRole, Message, Room, RoomKind, User } from '@converge/protocol';
 
 export interface NewRoom {
   id: string;
@@ -9,8 +9,10 @@ export interface NewRoom {
   members: Member[];
 }
 
+/** A message as stored, plus the sender's display name when the user directory knows it (null: unknown or deleted). */
+export type ChatMessage = Message & { senderName: string | null };
 
-export type SendResult = { message: Message; created: boolean };
+export type SendResult = { message: ChatMessage; created: boolean };
 
 /**
  * Rooms, members and messages in PostgreSQL. Every change writes its CHAT event in the same
@@ -24,7 +26,10 @@ export interface ChatRepository {
   /** The room as `viewerId` sees it, or undefined when the room is unknown or they are not a member. */
   roomFor(roomId: string, viewerId: string): Promise<Room | undefined>;
   roomsOf(userId: string): Promise<Room[]>;
+  /** Only the ids (socket joins on connect): no counts, no member lists. */
+  roomIdsOf(userId: string): Promise<string[]>;
   membershipOf(roomId: string, userId: string): Promise<{ role: MemberRole; kind: RoomKind } | undefined>;
+  memberIds(roomId: string): Promise<string[]>;
   rename(roomId: string, name: string): Promise<void>;
   /** Throws CONFLICT when already a member. */
   addMember(roomId: string, userId: string, role: MemberRole): Promise<void>;
@@ -33,25 +38,46 @@ export interface ChatRepository {
   /**
    * Stores a message with the next gap-free seq of its room, or returns the message this sender
    * already stored with the same clientMsgId (then `created` is false and no seq is used).
+   * Undefined when the sender is not a member of the room (or the room does not exist).
    */
-  send(roomId: string, senderId: string, body: string, clientMsgId: string): Promise<SendResult>;
-  message(roomId: string, seq: number): Promise<Message | undefined>;
-  edit(roomId: string, seq: number, body: string): Promise<Message>;
-  softDelete(roomId: string, seq: number): Promise<Message>;
+  send(roomId: string, senderId: string, body: string, clientMsgId: string): Promise<SendResult | undefined>;
+  message(roomId: string, seq: number): Promise<ChatMessage | undefined>;
+  edit(roomId: string, seq: number, body: string): Promise<ChatMessage>;
+  softDelete(roomId: string, seq: number): Promise<ChatMessage>;
   /** Oldest first after `afterSeq`. */
-  after(roomId: string, afterSeq: number, limit: number): Promise<Message[]>;
+  after(roomId: string, afterSeq: number, limit: number): Promise<ChatMessage[]>;
   /** Newest first before `beforeSeq` (or the latest when undefined). */
-  before(roomId: string, beforeSeq: number | undefined, limit: number): Promise<Message[]>;
+  before(roomId: string, beforeSeq: number | undefined, limit: number): Promise<ChatMessage[]>;
   /** Moves the read marker forward only; returns the marker after the move. */
   markRead(roomId: string, userId: string, seq: number): Promise<number>;
 }
 
-/** What the transports broadcast after a change committed (Socket.IO across pods). */
+/** The user directory, fed by `USERS` events; every method is idempotent by `eventId`. */
+export interface UserDirectory {
+  /** Records a registered or updated user; false when the event was already processed. */
+  upsert(eventId: string, user: User, at: Date): Promise<boolean>;
+  /** Marks the user deleted and removes them from every room; the rooms they left (empty when already processed). */
+  delete(eventId: string, user: User, at: Date): Promise<string[]>;
+}
+
+/** Per-user limits that protect the service (message:send rate). */
+export interface SendLimiter {
+  /** Resolves when the user may send now; throws RATE_LIMITED (with a retry delay) otherwise. */
+  consume(userId: string): Promise<void>;
+}
+
+/** What the transports broadcast after a change committed (Socket.IO across pods, GraphQL subscriptions). */
 export interface ChatNotifier {
-  messageNew(message: Message): void;
-  messageUpdated(message: Message): void;
+  messageNew(message: ChatMessage): void;
+  messageUpdated(message: ChatMessage): void;
   roomAdded(userId: string, room: Room): void;
   roomRemoved(userId: string, roomId: string): void;
-  roomUpdated(room: Room): void;
+  /** `room` as `viewerId` sees it (their read marker and unread count): for that member only. */
+  roomUpdated(viewerId: string, room: Room): void;
   roomRead(roomId: string, userId: string, seq: number): void;
+}
+
+/** Who is online (a socket on any pod): answered from Redis, best effort. */
+export interface PresenceReader {
+  online(userIds: string[]): Promise<Set<string>>;
 }

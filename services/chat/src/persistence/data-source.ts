@@ -1,22 +1,36 @@
 import { DataSource } from 'typeorm';
 import { Init1764000000001 } from './migrations/1764000000001-init';
+import { SendFunction1764000000002 } from './migrations/1764000000002-send-function';
 
 /** Advisory lock key that serializes migrations across pods starting together ("chat"). */
 export const MIGRATION_LOCK = 0x63686174;
 
 /**
- * Messages are written with hand-written SQL (the seq bump, the idempotency re-check and the outbox
- * insert are one transaction); TypeORM provides the pool, transactions and migrations.
+ * TypeORM runs the migrations (never `synchronize`). Queries go through node-postgres with
+ * hand-written SQL: the send path is one statement (`chat_send`) and every change commits with its
+ * outbox event.
  */
-export function createDataSource(url: string, poolSize = 10): DataSource {
+export function createDataSource(url: string): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
     entities: [],
-    migrations: [Init1764000000001],
+    migrations: [Init1764000000001, SendFunction1764000000002],
     migrationsTableName: 'migrations',
     synchronize: false,
     logging: false,
-    extra: { max: poolSize, connectionTimeoutMillis: 3000 },
+    extra: { max: 1, connectionTimeoutMillis: 5000 },
   });
+}
+
+/** Applies pending migrations, one pod at a time; returns how many ran. */
+export async function runMigrations(url: string, withLock: <T>(fn: () => Promise<T>) => Promise<T>): Promise<number> {
+  const ds = createDataSource(url);
+  await ds.initialize();
+  try {
+    const ran = await withLock(() => ds.runMigrations({ transaction: 'each' }));
+    return ran.length;
+  } finally {
+    await ds.destroy();
+  }
 }

@@ -7,6 +7,7 @@ import {
   type ExecutionContext,
   Get,
   HttpCode,
+  Inject,
   Injectable,
   Param,
   Patch,
@@ -16,8 +17,10 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { Member, Message, MessagePage, Room, RoomList } from '@converge/protocol';
-import { ChatService } from '../../domain/chat.service';
+import type { Member, Room, RoomList } from '@converge/protocol';
+import { CHAT_METRICS, type ChatMetrics, countedSend } from '../../chat.metrics';
+import { ChatService, type MessagePageOut } from '../../domain/chat.service';
+import type { ChatMessage } from '../../domain/ports';
 import { bearer, type Identity, TokenVerifier } from '../../security/token-verifier';
 
 type AuthedRequest = Request & { caller?: Identity };
@@ -38,7 +41,10 @@ const CallerId = createParamDecorator((_: unknown, ctx: ExecutionContext) => ctx
 @Controller('rooms')
 @UseGuards(AuthGuard)
 export class RoomsController {
-  constructor(private readonly chat: ChatService) {}
+  constructor(
+    private readonly chat: ChatService,
+    @Inject(CHAT_METRICS) private readonly metrics: ChatMetrics,
+  ) {}
 
   @Post()
   async create(@CallerId() me: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response): Promise<Room> {
@@ -74,7 +80,7 @@ export class RoomsController {
   }
 
   @Get(':id/messages')
-  history(@CallerId() me: string, @Param('id') id: string, @Query() query: Record<string, unknown>): Promise<MessagePage> {
+  history(@CallerId() me: string, @Param('id') id: string, @Query() query: Record<string, unknown>): Promise<MessagePageOut> {
     return this.chat.history(me, id, query);
   }
 
@@ -84,14 +90,14 @@ export class RoomsController {
     @Param('id') id: string,
     @Body() body: unknown,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<Message> {
-    const { message, created } = await this.chat.send(me, id, body);
+  ): Promise<ChatMessage> {
+    const { message, created } = await countedSend(this.metrics, 'http', () => this.chat.send(me, id, body));
     res.status(created ? 201 : 200);
     return message;
   }
 
   @Patch(':id/messages/:seq')
-  edit(@CallerId() me: string, @Param('id') id: string, @Param('seq') seq: string, @Body() body: unknown): Promise<Message> {
+  edit(@CallerId() me: string, @Param('id') id: string, @Param('seq') seq: string, @Body() body: unknown): Promise<ChatMessage> {
     return this.chat.edit(me, id, seq, body);
   }
 
@@ -99,6 +105,12 @@ export class RoomsController {
   @HttpCode(204)
   async remove(@CallerId() me: string, @Param('id') id: string, @Param('seq') seq: string): Promise<void> {
     await this.chat.delete(me, id, seq);
+  }
+
+  /** Beyond the contract: which members are online (members only, like everything under a room). */
+  @Get(':id/presence')
+  async presence(@CallerId() me: string, @Param('id') id: string): Promise<{ users: { userId: string; online: boolean }[] }> {
+    return { users: await this.chat.presence(me, id) };
   }
 
   @Post(':id/read')

@@ -1,9 +1,10 @@
-import { type Ack, type ApiError } from '@converge/protocol';
+import type { Ack, ApiError } from '@converge/protocol';
 import { toHttpFailure } from '@converge/runtime';
 
 /** The ack a handler failure becomes: the same code the REST route would answer. */
 export function failure(e: unknown): { ok: false; error: ApiError } {
-  return { ok: false, error: toHttpFailure(e).body.error };
+  const f = toHttpFailure(e);
+  return { ok: false, error: f.body.error };
 }
 
 type AckFn = (a: Ack<object>) => void;
@@ -16,33 +17,55 @@ export class SocketWork {
   /** Resolves when nothing is in flight, or after `maxMs`. */
   async settled(maxMs: number): Promise<void> {
     const deadline = Date.now() + maxMs;
-    while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   }
 }
 
+const UNAVAILABLE_DRAINING: Ack<object> = {
+  ok: false,
+  error: { code: 'UNAVAILABLE', message: 'this server is shutting down; reconnect and retry' },
+};
+
 /**
- * Wraps a socket handler: whatever the client sends (no ack, a non-object, junk), the process never
- * throws, and the client hears `{ok:true,...}` or `{ok:false,error}`.
+ * Wraps a socket handler: whatever the client sends (no ack, a non-object, junk, extra arguments),
+ * the process never throws, and the client hears `{ok:true,...}` or `{ok:false,error}` when it
+ * gave an ack callback. While draining, new work is refused with UNAVAILABLE (retry elsewhere);
+ * work already under way finishes and is acked.
  */
-export function handler<T extends object>(fn: (payload: unknown) => Promise<T>, onError: (e: unknown) => void, work: SocketWork) {
+export function handler<T extends object>(
+  fn: (payload: unknown) => Promise<T>,
+  onError: (e: unknown) => void,
+  work: SocketWork,
+  observe?: (ack: Ack<object>, startedAt: number) => void,
+) {
   return (...args: unknown[]): void => {
+    const startedAt = performance.now();
     const last = args[args.length - 1];
-    const ack: AckFn = typeof last === 'function' ? (last as AckFn) : () => undefined;
-    const payload = typeof last === 'function' ? args.slice(0, -1)[0] : args[0];
-    if (work.draining) {
-      ack({ ok: false, error: { code: 'UNAVAILABLE', message: 'this server is shutting down; reconnect and retry' } });
-      return;
-    }
+    const given = typeof last === 'function' ? (last as AckFn) : undefined;
+    const ack: AckFn = (a) => {
+      observe?.(a, startedAt);
+      try {
+        given?.(a);
+      } catch (e) {
+        onError(e);
+      }
+    };
+    const payload = given ? (args.length > 1 ? args[0] : undefined) : args[0];
+    if (work.draining) return ack(UNAVAILABLE_DRAINING);
     work.inFlight++;
-    fn(payload)
-      .finally(() => work.inFlight--)
-      .then(
+    let p: Promise<T>;
+    try {
+      p = fn(payload);
+    } catch (e) {
+      p = Promise.reject(e);
+    }
+    p.then(
       (result) => ack({ ok: true, ...result }),
       (e: unknown) => {
         const f = failure(e);
         if (f.error.code === 'UNAVAILABLE') onError(e);
         ack(f);
       },
-    );
+    ).finally(() => work.inFlight--);
   };
 }

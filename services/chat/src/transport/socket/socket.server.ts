@@ -1,22 +1,19 @@
 import type { Server as HttpServer } from 'node:http';
-import { createAdapter } from '@socket.io/redis-adapter';
-import type Redis from 'ioredis';
-import { Server, type Socket } from 'socket.io';
-import type { ClientToServerEvents, Message, Room, ServerToClientEvents } from '@converge/protocol';
+import { Server } from 'socket.io';
 import type { Logger } from '@converge/runtime';
+import type { ChatMetrics } from '../../chat.metrics';
 import type { ChatService } from '../../domain/chat.service';
-import type { ChatNotifier, ChatRepository } from '../../domain/ports';
+import type { ChatRepository } from '../../domain/ports';
 import type { TokenVerifier } from '../../security/token-verifier';
 import { failure, type SocketWork } from './ack';
 import { registerMessageHandlers } from './message.handlers';
+import type { PresenceTracker } from './presence.tracker';
+import type { SocketAdapterClients } from './redis-adapter';
+import { roomChannel, type SocketNotifier, userChannel } from './socket.notifier';
+import type { ChatIo, ChatSocket } from './socket.types';
+import { registerTypingHandlers } from './typing.handlers';
 
-export type ChatIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export interface SocketData {
-  userId: string;
-  expiresAt: number;
-  expiryTimer?: NodeJS.Timeout;
-}
+export type { ChatIo, ChatSocket } from './socket.types';
 
 /**
  * A socket lives only as long as its access token: when it expires without an `auth:refresh`, the
@@ -30,38 +27,6 @@ export function scheduleExpiry(socket: ChatSocket): void {
     socket.disconnect(true);
   }, Math.min(ms, 2 ** 31 - 1));
   socket.data.expiryTimer.unref();
-  socket.once('disconnect', () => clearTimeout(socket.data.expiryTimer));
-}
-
-export const roomChannel = (roomId: string) => `room:${roomId}`;
-export const userChannel = (userId: string) => `user:${userId}`;
-
-/** Socket.IO rooms fan out across pods through the Redis adapter; delivery is best effort (sync is the truth). */
-export class SocketNotifier implements ChatNotifier {
-  io: ChatIo | undefined;
-
-  messageNew(m: Message): void {
-    this.io?.to(roomChannel(m.roomId)).emit('message:new', m);
-  }
-  messageUpdated(m: Message): void {
-    this.io?.to(roomChannel(m.roomId)).emit('message:updated', m);
-  }
-  roomAdded(userId: string, room: Room): void {
-    if (!this.io) return;
-    this.io.in(userChannel(userId)).socketsJoin(roomChannel(room.id));
-    this.io.to(userChannel(userId)).emit('room:added', room);
-  }
-  roomRemoved(userId: string, roomId: string): void {
-    if (!this.io) return;
-    this.io.to(userChannel(userId)).emit('room:removed', { roomId });
-    this.io.in(userChannel(userId)).socketsLeave(roomChannel(roomId));
-  }
-  roomUpdated(room: Room): void {
-    this.io?.to(roomChannel(room.id)).emit('room:updated', room);
-  }
-  roomRead(roomId: string, userId: string, seq: number): void {
-    this.io?.to(roomChannel(roomId)).emit('room:read', { roomId, userId, seq });
-  }
 }
 
 export interface SocketServerDeps {
@@ -70,11 +35,18 @@ export interface SocketServerDeps {
   repo: ChatRepository;
   tokens: TokenVerifier;
   notifier: SocketNotifier;
-  pub: Redis;
-  sub: Redis;
+  adapter: SocketAdapterClients['adapter'];
+  presence: PresenceTracker;
   logger: Logger;
-  maxPayloadBytes: number;
+  metrics: ChatMetrics;
   work: SocketWork;
+  maxPayloadBytes: number;
+  maxSocketsPerUser: number;
+}
+
+/** Shared by every socket (no closure per connection): counts message:new packets written. */
+function countFanout(this: ChatMetrics, event: string): void {
+  if (event === 'message:new') this.fanoutDeliveries.inc();
 }
 
 export function createSocketServer(d: SocketServerDeps): ChatIo {
@@ -82,36 +54,73 @@ export function createSocketServer(d: SocketServerDeps): ChatIo {
     path: '/socket.io/',
     maxHttpBufferSize: d.maxPayloadBytes,
     serveClient: false,
-    adapter: createAdapter(d.pub, d.sub),
+    adapter: d.adapter,
+    // Other upgrade paths (GraphQL over graphql-ws) are answered by their own handler.
+    destroyUpgrade: false,
   });
   d.notifier.io = io;
+  const fanout = countFanout.bind(d.metrics);
 
+  // The handshake: a valid access token, under the per-user socket cap, and the user's rooms looked
+  // up before the connection is accepted, so that on connect the socket is already in all of them.
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-    d.tokens.verify(token).then(
-      (id) => {
-        socket.data.userId = id.userId;
-        socket.data.expiresAt = id.expiresAt;
-        next();
+    void (async () => {
+      const id = await d.tokens.verify(token);
+      // The slot is taken before the socket is accepted, so the cap holds over pods racing for it.
+      const open = await d.presence.connected(id.userId);
+      let held = true;
+      const release = (): Promise<boolean> => {
+        if (!held) return Promise.resolve(false);
+        held = false;
+        return d.presence.disconnected(id.userId);
+      };
+      // A client gone before the handshake ends never gets a 'disconnect': its slot is given back here.
+      socket.conn.once('close', () => void release());
+      try {
+        if (open > d.maxSocketsPerUser) throw Object.assign(new Error('RATE_LIMITED'), { code: 'RATE_LIMITED' });
+        socket.data.roomIds = await d.repo.roomIdsOf(id.userId);
+      } catch (e) {
+        await release();
+        throw e;
+      }
+      socket.data.releaseSlot = release;
+      socket.data.userId = id.userId;
+      socket.data.expiresAt = id.expiresAt;
+      socket.data.cameOnline = open === 1;
+    })().then(
+      () => next(),
+      (e: unknown) => {
+        const code = (e as { code?: unknown }).code === 'RATE_LIMITED' ? 'RATE_LIMITED' : failure(e).error.code;
+        next(new Error(code));
       },
-      (e: unknown) => next(new Error(failure(e).error.code)),
     );
   });
 
   io.on('connection', (socket) => {
     const userId = socket.data.userId;
-    void d.repo.roomsOf(userId).then(
-      (rooms) => {
-        // On connect the socket is in all of the user's rooms: no join call.
-        void socket.join([userChannel(userId), ...rooms.map((r) => roomChannel(r.id))]);
-      },
-      (err: unknown) => {
-        d.logger.warn({ err, userId }, 'Room join on connect failed');
-        socket.disconnect(true);
-      },
-    );
+    const roomIds = socket.data.roomIds;
+    void socket.join([userChannel(userId), ...roomIds.map(roomChannel)]);
+    d.metrics.connectedSockets.inc();
+    socket.onAnyOutgoing(fanout);
     scheduleExpiry(socket);
-    registerMessageHandlers(socket, d.chat, d.tokens, d.logger, d.work);
+    const deps = { chat: d.chat, tokens: d.tokens, logger: d.logger, work: d.work, metrics: d.metrics };
+    registerMessageHandlers(socket, deps, () => scheduleExpiry(socket));
+    registerTypingHandlers(socket, deps, d.notifier);
+
+    if (socket.data.cameOnline) d.notifier.presence(userId, roomIds, true);
+    let rooms: string[] = roomIds;
+    socket.on('disconnecting', () => {
+      // The rooms it is in now (joined or left live since connecting).
+      rooms = [...socket.rooms].filter((r) => r.startsWith('room:')).map((r) => r.slice(5));
+    });
+    socket.on('disconnect', () => {
+      clearTimeout(socket.data.expiryTimer);
+      d.metrics.connectedSockets.dec();
+      void socket.data.releaseSlot().then((gone) => {
+        if (gone) d.notifier.presence(userId, rooms, false);
+      });
+    });
   });
   return io;
 }

@@ -1,0 +1,29 @@
+import { parseOrThrow, USER_SUBJECTS, userEventSchema } from '@converge/protocol';
+import type { ChatService } from './chat.service';
+import type { UserDirectory } from './ports';
+
+/**
+ * `USERS` events from the user service: display names for messages and members, and a deleted
+ * user leaving every room. Idempotent by `eventId` (the directory records each id with its effect).
+ */
+export class UserEventsService {
+  constructor(
+    private readonly directory: UserDirectory,
+    private readonly chat: ChatService,
+  ) {}
+
+  /** Returns false for an event already handled (a redelivery). Throws on a malformed payload. */
+  async handle(subject: string, payload: unknown): Promise<boolean> {
+    const e = parseOrThrow(userEventSchema, payload);
+    const at = new Date(e.occurredAt);
+    if (subject === USER_SUBJECTS.deleted) {
+      const rooms = await this.directory.delete(e.eventId, e.user, at);
+      await this.chat.left(e.user.id, rooms);
+      return rooms.length > 0;
+    }
+    if (subject === USER_SUBJECTS.registered || subject === USER_SUBJECTS.updated) {
+      return this.directory.upsert(e.eventId, e.user, at);
+    }
+    return false;
+  }
+}

@@ -1,0 +1,139 @@
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import type { ChatMetrics } from '../../chat.metrics';
+import { countedSend } from '../../chat.metrics';
+import type { ChatService } from '../../domain/chat.service';
+import type { ChatMessage } from '../../domain/ports';
+import { definedOnly, type GraphQLContext } from './graphql.context';
+import { MemberType, MessagePageType, MessageType, PresenceType, RoomType } from './chat.types';
+import type { RoomEventBus } from './room-event.bus';
+
+export const messageAddedTopic = (roomId: string) => `messageAdded:${roomId}`;
+export const messageUpdatedTopic = (roomId: string) => `messageUpdated:${roomId}`;
+/** Published when a user leaves a room: their subscriptions to it end. */
+export const leftTopic = (roomId: string, userId: string) => `left:${roomId}:${userId}`;
+
+/** What the resolvers use, given by the service through the container. */
+export interface ResolverDeps {
+  chat: ChatService;
+  bus: RoomEventBus;
+  metrics: ChatMetrics;
+}
+
+/** Members only: the same use case (and the same NOT_FOUND) as REST and the socket. */
+async function subscribeTo(topic: (roomId: string) => string, roomId: unknown, ctx: GraphQLContext): Promise<AsyncIterable<unknown>> {
+  const me = await ctx.caller();
+  const id = await ctx.chat.assertMember(me.userId, roomId);
+  // Authorized once, here; leaving the room (or being removed) ends the subscription.
+  return ctx.bus.subscribeUntil(topic(id), leftTopic(id, me.userId));
+}
+
+/** Rooms, members and messages over GraphQL: thin calls into ChatService, like the REST controller. */
+@Resolver()
+export class RoomsResolver {
+  constructor(private readonly deps: ResolverDeps) {}
+
+  @Query(() => [RoomType], { description: "The caller's rooms, most recent activity first" })
+  async rooms(@Ctx() ctx: GraphQLContext): Promise<RoomType[]> {
+    return this.deps.chat.listRooms((await ctx.caller()).userId);
+  }
+
+  @Query(() => RoomType)
+  async room(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<RoomType> {
+    return this.deps.chat.getRoom((await ctx.caller()).userId, id);
+  }
+
+  @Query(() => MessagePageType, { description: 'after: oldest first; before: newest first; neither: the latest, newest first' })
+  async messages(
+    @Arg('roomId', () => ID) roomId: string,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('after', () => Int, { nullable: true }) after?: number,
+    @Arg('before', () => Int, { nullable: true }) before?: number,
+    @Arg('limit', () => Int, { nullable: true }) limit?: number,
+  ): Promise<MessagePageType> {
+    return this.deps.chat.history((await ctx.caller()).userId, roomId, definedOnly({ after, before, limit }));
+  }
+
+  @Query(() => [PresenceType], { description: 'Which members of the room are online' })
+  async presence(@Arg('roomId', () => ID) roomId: string, @Ctx() ctx: GraphQLContext): Promise<PresenceType[]> {
+    return this.deps.chat.presence((await ctx.caller()).userId, roomId);
+  }
+
+  @Mutation(() => RoomType, { description: 'A group room; the caller is its first admin' })
+  async createRoom(
+    @Arg('name', () => String) name: string,
+    @Arg('memberIds', () => [ID]) memberIds: string[],
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<RoomType> {
+    return (await this.deps.chat.createRoom((await ctx.caller()).userId, { name, memberIds })).room;
+  }
+
+  @Mutation(() => RoomType, { description: 'The DM with a user (the same pair always gets the same room)' })
+  async createDirectRoom(@Arg('userId', () => ID) userId: string, @Ctx() ctx: GraphQLContext): Promise<RoomType> {
+    return (await this.deps.chat.createRoom((await ctx.caller()).userId, { directWith: userId })).room;
+  }
+
+  @Mutation(() => RoomType)
+  async renameRoom(@Arg('roomId', () => ID) roomId: string, @Arg('name', () => String) name: string, @Ctx() ctx: GraphQLContext): Promise<RoomType> {
+    return this.deps.chat.renameRoom((await ctx.caller()).userId, roomId, { name });
+  }
+
+  @Mutation(() => MemberType)
+  async addMember(@Arg('roomId', () => ID) roomId: string, @Arg('userId', () => ID) userId: string, @Ctx() ctx: GraphQLContext): Promise<MemberType> {
+    return this.deps.chat.addMember((await ctx.caller()).userId, roomId, { userId });
+  }
+
+  @Mutation(() => Boolean, { description: 'Admins remove anyone; anyone may remove themselves (leave)' })
+  async removeMember(@Arg('roomId', () => ID) roomId: string, @Arg('userId', () => ID) userId: string, @Ctx() ctx: GraphQLContext): Promise<boolean> {
+    await this.deps.chat.removeMember((await ctx.caller()).userId, roomId, userId);
+    return true;
+  }
+
+  @Mutation(() => MessageType, { description: 'Idempotent per (room, sender, clientMsgId): a retry returns the stored message' })
+  async sendMessage(
+    @Arg('roomId', () => ID) roomId: string,
+    @Arg('body', () => String) body: string,
+    @Arg('clientMsgId', () => String) clientMsgId: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<MessageType> {
+    const me = (await ctx.caller()).userId;
+    return (await countedSend(this.deps.metrics, 'graphql', () => this.deps.chat.send(me, roomId, { body, clientMsgId }))).message;
+  }
+
+  @Mutation(() => MessageType, { description: 'Author only' })
+  async editMessage(
+    @Arg('roomId', () => ID) roomId: string,
+    @Arg('seq', () => Int) seq: number,
+    @Arg('body', () => String) body: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<MessageType> {
+    return this.deps.chat.edit((await ctx.caller()).userId, roomId, seq, { body });
+  }
+
+  @Mutation(() => Boolean, { description: 'Author or room admin; the tombstone keeps its seq' })
+  async deleteMessage(@Arg('roomId', () => ID) roomId: string, @Arg('seq', () => Int) seq: number, @Ctx() ctx: GraphQLContext): Promise<boolean> {
+    await this.deps.chat.delete((await ctx.caller()).userId, roomId, seq);
+    return true;
+  }
+
+  @Mutation(() => Boolean, { description: 'Moves the read marker forward only' })
+  async markRead(@Arg('roomId', () => ID) roomId: string, @Arg('seq', () => Int) seq: number, @Ctx() ctx: GraphQLContext): Promise<boolean> {
+    await this.deps.chat.markRead((await ctx.caller()).userId, roomId, { seq });
+    return true;
+  }
+
+  @Subscription(() => MessageType, {
+    description: 'New messages of a room (members only); best effort, like message:new: catch up with messages(after:)',
+    subscribe: ({ args, context }) => subscribeTo(messageAddedTopic, args.roomId, context as GraphQLContext),
+  })
+  messageAdded(@Arg('roomId', () => ID) _roomId: string, @Root() message: ChatMessage): MessageType {
+    return message;
+  }
+
+  @Subscription(() => MessageType, {
+    description: 'Edits and deletes in a room (members only)',
+    subscribe: ({ args, context }) => subscribeTo(messageUpdatedTopic, args.roomId, context as GraphQLContext),
+  })
+  messageUpdated(@Arg('roomId', () => ID) _roomId: string, @Root() message: ChatMessage): MessageType {
+    return message;
+  }
+}

@@ -1,0 +1,46 @@
+import { createAdapter } from '@socket.io/redis-adapter';
+import { createRedis, type Logger, type Redis, type RedisConfig } from '@converge/runtime';
+
+export interface SocketAdapterClients {
+  adapter: ReturnType<typeof createAdapter>;
+  pub: Redis;
+  sub: Redis;
+}
+
+/** Logs the first error of an outage and the recovery, not every reconnect attempt. */
+export function watchRedis(client: Redis, name: string, logger: Logger): void {
+  let down = false;
+  client.on('error', (err: Error) => {
+    if (down) return;
+    down = true;
+    logger.warn({ client: name, err: err.message }, 'Redis unavailable');
+  });
+  // A reconnect can succeed at its first try, with no error seen: the lost connection still counts.
+  client.on('close', () => {
+    if (down) return;
+    down = true;
+    logger.warn({ client: name }, 'Redis connection lost');
+  });
+  client.on('ready', () => {
+    if (!down) return;
+    down = false;
+    logger.info({ client: name }, 'Redis available again');
+  });
+}
+
+/**
+ * The Socket.IO Redis adapter over ioredis (plain or Sentinel, from the runtime's config), made
+ * safe for outages: the adapter publishes without awaiting, so a rejected publish would be an
+ * unhandled rejection. Publishes fail fast while Redis is down (no offline queue: a stale backlog
+ * is worth nothing, clients catch up by room:sync) and their failure is swallowed; the subscriber
+ * waits for Redis however long it takes and resubscribes when it is back.
+ */
+export function createSocketAdapter(config: RedisConfig, logger: Logger): SocketAdapterClients {
+  const pub = createRedis(config, { enableOfflineQueue: false });
+  const sub = createRedis(config, { maxRetriesPerRequest: null });
+  const publish = pub.publish.bind(pub) as (channel: string, message: string | Buffer) => Promise<number>;
+  (pub as unknown as { publish: typeof publish }).publish = (channel, message) => publish(channel, message).catch(() => 0);
+  watchRedis(pub, 'socket.io-pub', logger);
+  watchRedis(sub, 'socket.io-sub', logger);
+  return { adapter: createAdapter(pub, sub, { key: 'converge-chat' }), pub, sub };
+}

@@ -1,0 +1,44 @@
+import type { Room } from '@converge/protocol';
+import type { ChatMessage, ChatNotifier } from '../../domain/ports';
+import type { ChatIo } from './socket.types';
+
+export const roomChannel = (roomId: string) => `room:${roomId}`;
+export const userChannel = (userId: string) => `user:${userId}`;
+
+/**
+ * Socket.IO rooms fan out across pods through the Redis adapter: one publish per event, each pod
+ * writes to its own sockets. Delivery is best effort; room:sync from PostgreSQL is the truth.
+ */
+export class SocketNotifier implements ChatNotifier {
+  io: ChatIo | undefined;
+
+  messageNew(m: ChatMessage): void {
+    this.io?.to(roomChannel(m.roomId)).emit('message:new', m);
+  }
+  messageUpdated(m: ChatMessage): void {
+    this.io?.to(roomChannel(m.roomId)).emit('message:updated', m);
+  }
+  roomAdded(userId: string, room: Room): void {
+    if (!this.io) return;
+    // Every socket of the user, on every pod, joins the room live.
+    this.io.in(userChannel(userId)).socketsJoin(roomChannel(room.id));
+    this.io.to(userChannel(userId)).emit('room:added', room);
+  }
+  roomRemoved(userId: string, roomId: string): void {
+    if (!this.io) return;
+    this.io.to(userChannel(userId)).emit('room:removed', { roomId });
+    this.io.in(userChannel(userId)).socketsLeave(roomChannel(roomId));
+  }
+  roomUpdated(viewerId: string, room: Room): void {
+    this.io?.to(userChannel(viewerId)).emit('room:updated', room);
+  }
+  roomRead(roomId: string, userId: string, seq: number): void {
+    this.io?.to(roomChannel(roomId)).emit('room:read', { roomId, userId, seq });
+  }
+  presence(userId: string, roomIds: string[], online: boolean): void {
+    if (roomIds.length) this.io?.to(roomIds.map(roomChannel)).except(userChannel(userId)).emit('presence', { userId, online });
+  }
+  typing(roomId: string, userId: string, typing: boolean): void {
+    this.io?.to(roomChannel(roomId)).except(userChannel(userId)).emit('typing', { roomId, userId, typing });
+  }
+}
