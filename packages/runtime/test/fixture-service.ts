@@ -13,8 +13,15 @@ import { HealthRegistry } from '../src/health';
 class FixtureController {
   @Get('slow')
   async slow(@Query('ms') ms?: string): Promise<{ ok: true }> {
+    fixtureState.slowStarted++;
     await new Promise((r) => setTimeout(r, Number(ms ?? 500)));
     return { ok: true };
+  }
+
+  /** How many slow requests the app has received: a test signals only once they are all in flight. */
+  @Get('slow/started')
+  started(): { started: number } {
+    return { started: fixtureState.slowStarted };
   }
 
   @Post('echo')
@@ -33,7 +40,7 @@ class FixtureController {
   }
 }
 
-export const fixtureState = { dependencyUp: true };
+export const fixtureState = { dependencyUp: true, slowStarted: 0 };
 
 @Module({ controllers: [FixtureController] })
 class FixtureModule {

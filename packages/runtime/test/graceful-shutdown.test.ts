@@ -3,6 +3,7 @@ import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Agent, get } from 'node:http';
+import { waitFor } from '@converge/testing';
 
 function request(url: string, { dispatcher }: { dispatcher: Agent }): Promise<{ statusCode: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -29,9 +30,10 @@ test('SIGTERM during 50 in-flight requests: all 50 complete, then the process ex
   // Keep-alive connections, as a load balancer would hold them.
   const agent = new Agent({ keepAlive: true, maxSockets: 50 });
   const inFlight = Array.from({ length: 50 }, () =>
-    request(`${url}/slow?ms=800`, { dispatcher: agent }).then((r) => ({ status: r.statusCode, body: JSON.parse(r.body) as unknown })),
+    request(`${url}/slow?ms=2000`, { dispatcher: agent }).then((r) => ({ status: r.statusCode, body: JSON.parse(r.body) as unknown })),
   );
-  await new Promise((r) => setTimeout(r, 300));
+  // SIGTERM once the app has all 50 (a request still in the kernel's accept queue is not in flight yet).
+  await waitFor('50 requests in flight', async () => ((await (await fetch(`${url}/slow/started`)).json()) as { started: number }).started === 50);
   child.kill('SIGTERM');
   const results = await Promise.all(inFlight);
   assert.equal(results.filter((r) => r.status === 200).length, 50);

@@ -1,30 +1,21 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { Client } from 'pg';
 import type { Socket } from 'socket.io-client';
 import type { Message } from '@converge/protocol';
 import { waitFor } from '@converge/testing';
-import { type ChatProcess, type Cluster, connect, emit, rest, startCluster, user, type User } from './harness';
+import { connect, emit, rest, type User, user, useTwoPods } from './harness';
 
-let c: Cluster;
-let a: ChatProcess;
-let b: ChatProcess;
-before(async () => {
-  c = await startCluster();
-  [a, b] = await Promise.all([c.spawn(), c.spawn()]);
-});
-after(async () => {
-  await c.close();
-});
+const pods = useTwoPods();
 
 type Ack = { ok: true; message: Message } | { ok: false; error: { code: string } };
 
 test('SIGTERM: sends in flight are stored and acked, then sockets get a reconnect hint and close; clients resume on the other pod', async () => {
   const users: User[] = [];
-  for (let i = 0; i < 5; i++) users.push(await user(c.issuer));
-  const room = await rest(b.url, 'POST', '/rooms', (users[0] as User).token, { name: 'drain', memberIds: users.slice(1).map((u) => u.id) });
+  for (let i = 0; i < 5; i++) users.push(await user(pods.c.issuer));
+  const room = await rest(pods.b.url, 'POST', '/rooms', (users[0] as User).token, { name: 'drain', memberIds: users.slice(1).map((u) => u.id) });
   const roomId = room.body.id as string;
-  const sockets = await Promise.all(users.map((u) => connect(a.url, u.token)));
+  const sockets = await Promise.all(users.map((u) => connect(pods.a.url, u.token)));
 
   // Per socket, in order: every ack, the shutdown hint and the disconnect, as the client saw them.
   const timeline = sockets.map((s) => {
@@ -44,9 +35,9 @@ test('SIGTERM: sends in flight are stored and acked, then sockets get a reconnec
     }),
   );
   await new Promise((r) => setImmediate(r));
-  a.child.kill('SIGTERM');
+  pods.a.child.kill('SIGTERM');
   await Promise.all(sends);
-  assert.equal(await a.exited, 0, 'the drain completed and the process exited 0');
+  assert.equal(await pods.a.exited, 0, 'the drain completed and the process exited 0');
 
   for (const events of timeline) {
     const hint = events.indexOf('shutdown:true');
@@ -62,13 +53,13 @@ test('SIGTERM: sends in flight are stored and acked, then sockets get a reconnec
   assert.ok(refusedCodes.every((code) => code === 'UNAVAILABLE'), `sends after the drain began were refused UNAVAILABLE: ${refusedCodes.join()}`);
   console.log(`# drain: ${acked.length} acked, ${refusedCodes.length} refused`);
 
-  const db = new Client({ connectionString: c.db.url });
+  const db = new Client({ connectionString: pods.c.db.url });
   await db.connect();
   const stored = new Set((await db.query('SELECT client_msg_id FROM messages WHERE room_id = $1', [roomId])).rows.map((r) => r.client_msg_id));
   for (const [id] of acked) assert.ok(stored.has(id), `acked ${id} is stored`);
 
   // The clients follow the hint: reconnect to the other pod and retry what was refused, same clientMsgId.
-  const again = await Promise.all(users.map((u) => connect(b.url, u.token)));
+  const again = await Promise.all(users.map((u) => connect(pods.b.url, u.token)));
   for (const [id, r] of results) {
     if (r !== 'no answer' && r.ok) continue;
     const [, i, n] = id.split('-');
@@ -78,6 +69,6 @@ test('SIGTERM: sends in flight are stored and acked, then sockets get a reconnec
   const { rows } = await db.query('SELECT seq, client_msg_id FROM messages WHERE room_id = $1 ORDER BY seq', [roomId]);
   await db.end();
   assert.deepEqual(rows.map((r) => Number(r.seq)), Array.from({ length: 100 }, (_, k) => k + 1), 'all 100 stored once, no gap');
-  await waitFor('readiness of the surviving pod', async () => (await fetch(`${b.url}/readyz`)).ok);
+  await waitFor('readiness of the surviving pod', async () => (await fetch(`${pods.b.url}/readyz`)).ok);
   for (const s of again) s.close();
 });

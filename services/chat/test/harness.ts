@@ -4,6 +4,7 @@ import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { SignJWT, exportJWK, calculateJwkThumbprint } from 'jose';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { createTestDatabase, freePort, startNatsServer, startRedisServer, type TestDatabase, type TestServer, waitFor } from '@converge/testing';
@@ -157,4 +158,17 @@ export function connect(base: string, token: string): Promise<Socket> {
 
 export function emit<T = any>(s: Socket, event: string, payload: unknown, timeoutMs = 10_000): Promise<T> {
   return s.timeout(timeoutMs).emitWithAck(event, payload) as Promise<T>;
+}
+
+/** Two chat processes on one cluster for a test file: started before its tests, closed after them. */
+export function useTwoPods(env: Record<string, string> = {}): { c: Cluster; a: ChatProcess; b: ChatProcess } {
+  const pods = {} as { c: Cluster; a: ChatProcess; b: ChatProcess };
+  before(async () => {
+    pods.c = await startCluster(env);
+    [pods.a, pods.b] = await Promise.all([pods.c.spawn(), pods.c.spawn()]);
+  });
+  after(async () => {
+    await pods.c.close();
+  });
+  return pods;
 }

@@ -1,33 +1,24 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Socket } from 'socket.io-client';
 import type { Message } from '@converge/protocol';
 import { waitFor } from '@converge/testing';
-import { type ChatProcess, type Cluster, connect, emit, rest, startCluster, user, type User } from './harness';
+import { connect, emit, rest, type User, user, useTwoPods } from './harness';
 
-let c: Cluster;
-let a: ChatProcess;
-let b: ChatProcess;
-before(async () => {
-  c = await startCluster();
-  [a, b] = await Promise.all([c.spawn(), c.spawn()]);
-});
-after(async () => {
-  await c.close();
-});
+const pods = useTwoPods();
 
 test('20 clients over two processes each send 50 messages: seq 1..1000, everyone gets all 1000 once, in order', async () => {
   const users: User[] = [];
-  for (let i = 0; i < 20; i++) users.push(await user(c.issuer));
+  for (let i = 0; i < 20; i++) users.push(await user(pods.c.issuer));
   const owner = users[0] as User;
-  const room = await rest(a.url, 'POST', '/rooms', owner.token, { name: 'load', memberIds: users.slice(1).map((u) => u.id) });
+  const room = await rest(pods.a.url, 'POST', '/rooms', owner.token, { name: 'load', memberIds: users.slice(1).map((u) => u.id) });
   assert.equal(room.status, 201);
   const roomId = room.body.id as string;
 
   const sockets: Socket[] = [];
   const received = new Map<number, Message[]>();
   for (const [i, u] of users.entries()) {
-    const s = await connect(i % 2 ? b.url : a.url, u.token);
+    const s = await connect(i % 2 ? pods.b.url : pods.a.url, u.token);
     received.set(i, []);
     s.on('message:new', (m: Message) => received.get(i)?.push(m));
     sockets.push(s);
@@ -45,7 +36,7 @@ test('20 clients over two processes each send 50 messages: seq 1..1000, everyone
 
   const { rows } = await (async () => {
     const pg = await import('pg');
-    const client = new pg.Client({ connectionString: c.db.url });
+    const client = new pg.Client({ connectionString: pods.c.db.url });
     await client.connect();
     const r = await client.query('SELECT seq FROM messages WHERE room_id = $1 ORDER BY seq', [roomId]);
     await client.end();
@@ -86,10 +77,10 @@ test('20 clients over two processes each send 50 messages: seq 1..1000, everyone
 });
 
 test('the same clientMsgId sent 5 times concurrently to both pods: one message, five identical acks', async () => {
-  const u = await user(c.issuer);
-  const room = await rest(a.url, 'POST', '/rooms', u.token, { name: 'idem', memberIds: [] });
-  const sa = await connect(a.url, u.token);
-  const sb = await connect(b.url, u.token);
+  const u = await user(pods.c.issuer);
+  const room = await rest(pods.a.url, 'POST', '/rooms', u.token, { name: 'idem', memberIds: [] });
+  const sa = await connect(pods.a.url, u.token);
+  const sb = await connect(pods.b.url, u.token);
   const payload = { roomId: room.body.id, body: 'only once', clientMsgId: 'same-id' };
   const acks = await Promise.all([sa, sb, sa, sb, sa].map((s) => emit(s, 'message:send', payload)));
   assert.ok(acks.every((x) => x.ok));
@@ -98,30 +89,30 @@ test('the same clientMsgId sent 5 times concurrently to both pods: one message, 
   assert.equal(acks[0].message.seq, 1);
   const next = await emit(sa, 'message:send', { ...payload, clientMsgId: 'other' });
   assert.equal(next.message.seq, 2, 'no seq was burnt by the duplicates');
-  const hist = await rest(b.url, 'GET', `/rooms/${room.body.id}/messages?after=0`, u.token);
+  const hist = await rest(pods.b.url, 'GET', `/rooms/${room.body.id}/messages?after=0`, u.token);
   assert.equal(hist.body.messages.length, 2);
   sa.close();
   sb.close();
 });
 
 test('a client that was away reconnects to the other pod and syncs exactly the 30 it missed, in order', async () => {
-  const alice = await user(c.issuer);
-  const bob = await user(c.issuer);
-  const room = await rest(a.url, 'POST', '/rooms', alice.token, { name: 'resume', memberIds: [bob.id] });
+  const alice = await user(pods.c.issuer);
+  const bob = await user(pods.c.issuer);
+  const room = await rest(pods.a.url, 'POST', '/rooms', alice.token, { name: 'resume', memberIds: [bob.id] });
   const roomId = room.body.id as string;
-  const sa = await connect(a.url, alice.token);
-  let sb = await connect(a.url, bob.token);
+  const sa = await connect(pods.a.url, alice.token);
+  let sb = await connect(pods.a.url, bob.token);
   await emit(sa, 'message:send', { roomId, body: 'before', clientMsgId: 'r0' });
   await waitFor('bob got the first', async () => (await emit(sb, 'room:sync', { roomId, afterSeq: 0 })).messages.length === 1);
   const lastSeen = 1;
   sb.close();
   for (let i = 1; i <= 30; i++) await emit(sa, 'message:send', { roomId, body: `missed ${i}`, clientMsgId: `r${i}` });
-  sb = await connect(b.url, bob.token);
+  sb = await connect(pods.b.url, bob.token);
   const page = await emit(sb, 'room:sync', { roomId, afterSeq: lastSeen });
   assert.deepEqual(page.messages.map((m: Message) => m.body), Array.from({ length: 30 }, (_, i) => `missed ${i + 1}`));
   assert.deepEqual(page.messages.map((m: Message) => m.seq), Array.from({ length: 30 }, (_, i) => i + 2));
   assert.equal(page.hasMore, false);
-  const roomView = await rest(b.url, 'GET', `/rooms/${roomId}`, bob.token);
+  const roomView = await rest(pods.b.url, 'GET', `/rooms/${roomId}`, bob.token);
   assert.equal(roomView.body.unreadCount, 31);
   sa.close();
   sb.close();

@@ -1,32 +1,23 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Socket } from 'socket.io-client';
 import type { Message } from '@converge/protocol';
 import { waitFor } from '@converge/testing';
-import { type ChatProcess, type Cluster, connect, emit, rest, startCluster, user, type User } from './harness';
+import { connect, emit, rest, type User, user, useTwoPods } from './harness';
 
-let c: Cluster;
-let a: ChatProcess;
-let b: ChatProcess;
-before(async () => {
-  c = await startCluster();
-  [a, b] = await Promise.all([c.spawn(), c.spawn()]);
-});
-after(async () => {
-  await c.close();
-});
+const pods = useTwoPods();
 
 test('SIGKILL a pod while 10 clients send: acked messages survive, retries never duplicate, everyone converges', async () => {
   const users: User[] = [];
-  for (let i = 0; i < 10; i++) users.push(await user(c.issuer));
-  const room = await rest(b.url, 'POST', '/rooms', (users[0] as User).token, { name: 'crash', memberIds: users.slice(1).map((u) => u.id) });
+  for (let i = 0; i < 10; i++) users.push(await user(pods.c.issuer));
+  const room = await rest(pods.b.url, 'POST', '/rooms', (users[0] as User).token, { name: 'crash', memberIds: users.slice(1).map((u) => u.id) });
   const roomId = room.body.id as string;
   const perClient = 60;
   const acked = new Map<string, Message>();
   let failovers = 0;
 
   // Each client sends to pod A until it fails, then reconnects to pod B and resends from the first unacked id.
-  const initial = await Promise.all(users.map((u) => connect(a.url, u.token)));
+  const initial = await Promise.all(users.map((u) => connect(pods.a.url, u.token)));
   const clients = users.map(async (u, i) => {
     let s: Socket = initial[i] as Socket;
     let n = 0;
@@ -43,7 +34,7 @@ test('SIGKILL a pod while 10 clients send: acked messages survive, retries never
         // The pod may still be going down: keep trying the surviving one.
         for (;;) {
           try {
-            s = await connect(b.url, u.token);
+            s = await connect(pods.b.url, u.token);
             break;
           } catch {
             await new Promise((r) => setTimeout(r, 100));
@@ -55,13 +46,13 @@ test('SIGKILL a pod while 10 clients send: acked messages survive, retries never
   });
   // Kill pod A mid-load: after some sends were acked, while every client still has more to send.
   await waitFor('some acks before the crash', () => acked.size >= 100, 20_000, 5);
-  a.child.kill('SIGKILL');
+  pods.a.child.kill('SIGKILL');
   const sockets = await Promise.all(clients);
   assert.equal(acked.size, users.length * perClient);
   assert.ok(failovers >= users.length, 'the crash hit clients mid-send');
 
   const pg = await import('pg');
-  const db = new pg.Client({ connectionString: c.db.url });
+  const db = new pg.Client({ connectionString: pods.c.db.url });
   await db.connect();
   const { rows } = await db.query('SELECT seq, client_msg_id FROM messages WHERE room_id = $1 ORDER BY seq', [roomId]);
   await db.end();

@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Socket } from 'socket.io-client';
 import { waitFor } from '@converge/testing';
-import { type ChatProcess, type Cluster, connect, emit, rest, startCluster, user } from './harness';
+import { connect, emit, rest, user, useTwoPods } from './harness';
 
-let c: Cluster;
-let a: ChatProcess;
-let b: ChatProcess;
-before(async () => {
-  c = await startCluster({ PRESENCE_TTL_MS: '3000' });
-  [a, b] = await Promise.all([c.spawn(), c.spawn()]);
-});
-after(async () => {
-  await c.close();
-});
+const pods = useTwoPods({ PRESENCE_TTL_MS: '3000' });
 
 function record(s: Socket, event: string): unknown[] {
   const got: unknown[] = [];
@@ -28,55 +19,55 @@ async function onlineIn(base: string, roomId: string, token: string): Promise<Re
 }
 
 test('presence: online while the user has a socket on any pod, told to the users who share a room, and only them', async () => {
-  const [alice, bob, carol] = [await user(c.issuer), await user(c.issuer), await user(c.issuer)];
-  const room = await rest(a.url, 'POST', '/rooms', alice.token, { name: 'presence', memberIds: [bob.id] });
+  const [alice, bob, carol] = [await user(pods.c.issuer), await user(pods.c.issuer), await user(pods.c.issuer)];
+  const room = await rest(pods.a.url, 'POST', '/rooms', alice.token, { name: 'presence', memberIds: [bob.id] });
   const roomId = room.body.id as string;
-  const sb = await connect(b.url, bob.token);
-  const sc = await connect(b.url, carol.token);
+  const sb = await connect(pods.b.url, bob.token);
+  const sc = await connect(pods.b.url, carol.token);
   const bobHears = record(sb, 'presence');
   const carolHears = record(sc, 'presence');
 
-  const a1 = await connect(a.url, alice.token);
+  const a1 = await connect(pods.a.url, alice.token);
   await waitFor('bob hears alice come online', () => bobHears.length === 1);
   assert.deepEqual(bobHears[0], { userId: alice.id, online: true });
   // A second socket on the other pod: still one "online", and going away from one pod is not "offline".
-  const a2 = await connect(b.url, alice.token);
+  const a2 = await connect(pods.b.url, alice.token);
   a1.close();
   await new Promise((r) => setTimeout(r, 300));
   assert.equal(bobHears.length, 1);
-  assert.deepEqual(await onlineIn(a.url, roomId, bob.token), { [alice.id]: true, [bob.id]: true });
+  assert.deepEqual(await onlineIn(pods.a.url, roomId, bob.token), { [alice.id]: true, [bob.id]: true });
   a2.close();
   await waitFor('bob hears alice go offline', () => bobHears.length === 2);
   assert.deepEqual(bobHears[1], { userId: alice.id, online: false });
-  assert.deepEqual(await onlineIn(b.url, roomId, bob.token), { [alice.id]: false, [bob.id]: true });
+  assert.deepEqual(await onlineIn(pods.b.url, roomId, bob.token), { [alice.id]: false, [bob.id]: true });
 
   assert.deepEqual(carolHears, [], 'a user who shares no room hears nothing');
-  const denied = await rest(a.url, 'GET', `/rooms/${roomId}/presence`, carol.token);
+  const denied = await rest(pods.a.url, 'GET', `/rooms/${roomId}/presence`, carol.token);
   assert.deepEqual([denied.status, denied.body.error.code], [404, 'NOT_FOUND']);
   sb.close();
   sc.close();
 });
 
 test("a crashed pod's sockets stop counting as online after the presence TTL", async () => {
-  const [dave, erin] = [await user(c.issuer), await user(c.issuer)];
-  const room = await rest(a.url, 'POST', '/rooms', erin.token, { name: 'ttl', memberIds: [dave.id] });
-  const doomed = await c.spawn();
+  const [dave, erin] = [await user(pods.c.issuer), await user(pods.c.issuer)];
+  const room = await rest(pods.a.url, 'POST', '/rooms', erin.token, { name: 'ttl', memberIds: [dave.id] });
+  const doomed = await pods.c.spawn();
   const sd = await connect(doomed.url, dave.token);
-  await waitFor('dave online', async () => (await onlineIn(a.url, room.body.id, erin.token))[dave.id] === true);
+  await waitFor('dave online', async () => (await onlineIn(pods.a.url, room.body.id, erin.token))[dave.id] === true);
   doomed.child.kill('SIGKILL');
   await doomed.exited;
   sd.close();
-  await waitFor('dave offline once the TTL passed', async () => (await onlineIn(a.url, room.body.id, erin.token))[dave.id] === false, 8000, 200);
+  await waitFor('dave offline once the TTL passed', async () => (await onlineIn(pods.a.url, room.body.id, erin.token))[dave.id] === false, 8000, 200);
 });
 
 test('typing reaches the other members (not the typist, not outsiders) and expires by itself after 5 s', async () => {
-  const [alice, bob, carol] = [await user(c.issuer), await user(c.issuer), await user(c.issuer)];
-  const room = await rest(a.url, 'POST', '/rooms', alice.token, { name: 'typing', memberIds: [bob.id] });
+  const [alice, bob, carol] = [await user(pods.c.issuer), await user(pods.c.issuer), await user(pods.c.issuer)];
+  const room = await rest(pods.a.url, 'POST', '/rooms', alice.token, { name: 'typing', memberIds: [bob.id] });
   const roomId = room.body.id as string;
-  const sa = await connect(a.url, alice.token);
-  const sa2 = await connect(b.url, alice.token);
-  const sb = await connect(b.url, bob.token);
-  const sc = await connect(a.url, carol.token);
+  const sa = await connect(pods.a.url, alice.token);
+  const sa2 = await connect(pods.b.url, alice.token);
+  const sb = await connect(pods.b.url, bob.token);
+  const sc = await connect(pods.a.url, carol.token);
   const bobHears = record(sb, 'typing');
   const aliceOther = record(sa2, 'typing');
   const carolHears = record(sc, 'typing');

@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Socket } from 'socket.io-client';
 import type { Message } from '@converge/protocol';
 import { waitFor } from '@converge/testing';
-import { type ChatProcess, type Cluster, connect, emit, rest, startCluster, user, type User } from './harness';
+import { connect, emit, rest, type User, user, useTwoPods } from './harness';
 
-let c: Cluster;
-let a: ChatProcess;
-let b: ChatProcess;
-before(async () => {
-  c = await startCluster();
-  [a, b] = await Promise.all([c.spawn(), c.spawn()]);
-});
-after(async () => {
-  await c.close();
-});
+const pods = useTwoPods();
 
 /** A member's view: messages by seq from real time, completed by room:sync from the last seq held in order. */
 class Inbox {
@@ -42,12 +33,12 @@ class Inbox {
 }
 
 test('Redis restart: sends keep being acked during the outage, afterwards delivery is complete and ordered', async () => {
-  const alice: User = await user(c.issuer);
-  const bob: User = await user(c.issuer);
-  const room = await rest(a.url, 'POST', '/rooms', alice.token, { name: 'redis', memberIds: [bob.id] });
+  const alice: User = await user(pods.c.issuer);
+  const bob: User = await user(pods.c.issuer);
+  const room = await rest(pods.a.url, 'POST', '/rooms', alice.token, { name: 'redis', memberIds: [bob.id] });
   const roomId = room.body.id as string;
-  const sa = await connect(a.url, alice.token);
-  const bobInbox = new Inbox(await connect(b.url, bob.token));
+  const sa = await connect(pods.a.url, alice.token);
+  const bobInbox = new Inbox(await connect(pods.b.url, bob.token));
   const send = async (body: string, clientMsgId: string) => {
     const t0 = Date.now();
     const ack = await emit(sa, 'message:send', { roomId, body, clientMsgId }, 5000);
@@ -58,15 +49,15 @@ test('Redis restart: sends keep being acked during the outage, afterwards delive
   for (let i = 1; i <= 5; i++) await send(`before ${i}`, `before-${i}`);
   await waitFor('cross-pod real time before the outage', () => bobInbox.bySeq.size === 5);
 
-  await c.redis.kill();
+  await pods.c.redis.kill();
   const latencies: number[] = [];
   for (let i = 1; i <= 20; i++) latencies.push(await send(`during ${i}`, `during-${i}`));
   assert.ok(Math.max(...latencies) < 2000, `acks stay prompt while Redis is down (max ${Math.max(...latencies)} ms)`);
   // Stored and readable from the other pod all along: PostgreSQL is the truth.
-  const hist = await rest(b.url, 'GET', `/rooms/${roomId}/messages?after=0&limit=200`, bob.token);
+  const hist = await rest(pods.b.url, 'GET', `/rooms/${roomId}/messages?after=0&limit=200`, bob.token);
   assert.equal(hist.body.messages.length, 25);
 
-  await c.redis.restart();
+  await pods.c.redis.restart();
   // Real time resumes once both pods' adapters are back: probe until a fresh message crosses pods.
   let probe = 0;
   await waitFor(
@@ -95,7 +86,7 @@ test('Redis restart: sends keep being acked during the outage, afterwards delive
     ...Array.from({ length: 20 }, (_, i) => `during ${i + 1}`),
   ]);
   assert.deepEqual(bodies.slice(-20), Array.from({ length: 20 }, (_, i) => `after ${i + 1}`));
-  assert.equal((await fetch(`${a.url}/readyz`)).status, 200);
+  assert.equal((await fetch(`${pods.a.url}/readyz`)).status, 200);
   sa.close();
   bobInbox.socket.close();
 });

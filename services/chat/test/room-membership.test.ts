@@ -1,27 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Message, Room } from '@converge/protocol';
 import { waitFor } from '@converge/testing';
-import { type ChatProcess, type Cluster, connect, emit, rest, startCluster, user } from './harness';
+import { connect, emit, rest, user, useTwoPods } from './harness';
 
-let c: Cluster;
-let a: ChatProcess;
-let b: ChatProcess;
-before(async () => {
-  c = await startCluster();
-  [a, b] = await Promise.all([c.spawn(), c.spawn()]);
-});
-after(async () => {
-  await c.close();
-});
+const pods = useTwoPods();
 
 test('room:added joins the new member’s sockets on every pod live; room:removed makes them leave', async () => {
-  const [admin, newbie] = [await user(c.issuer), await user(c.issuer)];
-  const room = await rest(a.url, 'POST', '/rooms', admin.token, { name: 'live', memberIds: [] });
+  const [admin, newbie] = [await user(pods.c.issuer), await user(pods.c.issuer)];
+  const room = await rest(pods.a.url, 'POST', '/rooms', admin.token, { name: 'live', memberIds: [] });
   const roomId = room.body.id as string;
   // The newcomer is connected before being added, on both pods; no reconnect, no join call.
-  const onA = await connect(a.url, newbie.token);
-  const onB = await connect(b.url, newbie.token);
+  const onA = await connect(pods.a.url, newbie.token);
+  const onB = await connect(pods.b.url, newbie.token);
   const added: Room[] = [];
   const got: Message[] = [];
   const removed: string[] = [];
@@ -30,11 +21,11 @@ test('room:added joins the new member’s sockets on every pod live; room:remove
     s.on('message:new', (m: Message) => got.push(m));
     s.on('room:removed', (p: { roomId: string }) => removed.push(p.roomId));
   }
-  const adminSocket = await connect(a.url, admin.token);
+  const adminSocket = await connect(pods.a.url, admin.token);
   const updates: Room[] = [];
   adminSocket.on('room:updated', (r: Room) => updates.push(r));
 
-  assert.equal((await rest(b.url, 'POST', `/rooms/${roomId}/members`, admin.token, { userId: newbie.id })).status, 201);
+  assert.equal((await rest(pods.b.url, 'POST', `/rooms/${roomId}/members`, admin.token, { userId: newbie.id })).status, 201);
   await waitFor('both sockets told', () => added.length === 2);
   assert.equal(added[0]?.id, roomId);
   assert.deepEqual(added[0]?.members.map((m) => m.userId).sort(), [admin.id, newbie.id].sort());
@@ -48,7 +39,7 @@ test('room:added joins the new member’s sockets on every pod live; room:remove
   const mine = await emit(onB, 'message:send', { roomId, body: 'thanks', clientMsgId: 't1' });
   assert.equal(mine.message.seq, 2);
 
-  assert.equal((await rest(a.url, 'DELETE', `/rooms/${roomId}/members/${newbie.id}`, admin.token)).status, 204);
+  assert.equal((await rest(pods.a.url, 'DELETE', `/rooms/${roomId}/members/${newbie.id}`, admin.token)).status, 204);
   await waitFor('both sockets told of the removal', () => removed.length === 2);
   await new Promise((r) => setTimeout(r, 200));
   await emit(adminSocket, 'message:send', { roomId, body: 'after you left', clientMsgId: 'w2' });
@@ -60,11 +51,11 @@ test('room:added joins the new member’s sockets on every pod live; room:remove
 });
 
 test('read receipts: room:read reaches the members, markers only move forward', async () => {
-  const [alice, bob] = [await user(c.issuer), await user(c.issuer)];
-  const room = await rest(a.url, 'POST', '/rooms', alice.token, { name: 'receipts', memberIds: [bob.id] });
+  const [alice, bob] = [await user(pods.c.issuer), await user(pods.c.issuer)];
+  const room = await rest(pods.a.url, 'POST', '/rooms', alice.token, { name: 'receipts', memberIds: [bob.id] });
   const roomId = room.body.id as string;
-  const sa = await connect(a.url, alice.token);
-  const sb = await connect(b.url, bob.token);
+  const sa = await connect(pods.a.url, alice.token);
+  const sb = await connect(pods.b.url, bob.token);
   const receipts: unknown[] = [];
   sa.on('room:read', (p) => receipts.push(p));
   for (let i = 1; i <= 3; i++) await emit(sa, 'message:send', { roomId, body: `r${i}`, clientMsgId: `r${i}` });
@@ -74,7 +65,7 @@ test('read receipts: room:read reaches the members, markers only move forward', 
   await emit(sb, 'room:read', { roomId, seq: 1 });
   await waitFor('a second receipt', () => receipts.length === 2);
   assert.deepEqual(receipts[1], { roomId, userId: bob.id, seq: 2 }, 'the marker did not move back');
-  const view = await rest(b.url, 'GET', `/rooms/${roomId}`, bob.token);
+  const view = await rest(pods.b.url, 'GET', `/rooms/${roomId}`, bob.token);
   assert.deepEqual([view.body.readSeq, view.body.unreadCount], [2, 1]);
   sa.close();
   sb.close();

@@ -25,6 +25,6 @@ export async function spawnUserService(env: Record<string, string>): Promise<Ser
   await waitFor('user service ready', async () => {
     if (child.exitCode !== null) throw new Error(`exited: ${out}`);
     return (await fetch(`${url}/readyz`)).ok;
-  }, 20_000);
+  }, 60_000);
   return { url, child, output: () => out, exited };
 }
