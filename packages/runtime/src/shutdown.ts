@@ -27,6 +27,8 @@ export class ConnectionTracker {
   private readonly sockets = new Set<Socket>();
   private readonly busy = new WeakMap<Socket, number>();
   private readonly served = new WeakSet<Socket>();
+  /** Upgraded to WebSocket: ended by the closeConnections hooks after their own in-flight work. */
+  private readonly upgraded = new WeakSet<Socket>();
   private draining = false;
 
   constructor(
@@ -37,6 +39,11 @@ export class ConnectionTracker {
     server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
+    });
+    server.on('upgrade', (_req, socket: Socket) => {
+      this.upgraded.add(socket);
+      // Listening for 'upgrade' turns off Node's default of destroying an upgrade nobody handles.
+      if (server.listenerCount('upgrade') === 1) socket.destroy();
     });
     server.on('request', (req, res) => {
       const socket = req.socket;
@@ -60,7 +67,7 @@ export class ConnectionTracker {
   startDraining(): void {
     this.draining = true;
     for (const s of this.sockets) {
-      if ((this.busy.get(s) ?? 0) > 0) continue;
+      if ((this.busy.get(s) ?? 0) > 0 || this.upgraded.has(s)) continue;
       if (this.served.has(s)) {
         s.end();
       } else {
