@@ -110,18 +110,12 @@ export class ChatService {
 
   /** Every new member's sockets join the room (on every pod) and hear `room:added` with their own view. */
   private async announceAdded(userIds: string[], roomId: string): Promise<void> {
-    for (const userId of userIds) {
-      const view = await this.repo.roomFor(roomId, userId);
-      if (view) this.notify.roomAdded(userId, view);
-    }
+    for (const [userId, view] of await this.repo.roomViews(roomId, userIds)) this.notify.roomAdded(userId, view);
   }
 
   /** `room:updated` to every member, each with their own read marker and unread count. */
   private async announceUpdated(roomId: string): Promise<void> {
-    for (const userId of await this.repo.memberIds(roomId)) {
-      const view = await this.repo.roomFor(roomId, userId);
-      if (view) this.notify.roomUpdated(userId, view);
-    }
+    for (const [userId, view] of await this.repo.roomViews(roomId)) this.notify.roomUpdated(userId, view);
   }
 
   async getRoom(callerId: string, rawRoomId: unknown): Promise<Room> {

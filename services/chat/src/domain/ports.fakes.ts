@@ -43,6 +43,15 @@ export class FakeChatRepository implements ChatRepository {
     const m = r?.members.find((x) => x.userId === userId);
     return r && m ? { role: m.role, kind: r.kind } : undefined;
   }
+  async roomViews(roomId: string, viewerIds?: string[]) {
+    const views = new Map<string, Room>();
+    const r = this.rooms.get(roomId);
+    for (const id of viewerIds ?? r?.members.map((m) => m.userId) ?? []) {
+      const v = r && this.view(r, id);
+      if (v) views.set(id, v);
+    }
+    return views;
+  }
   async memberIds(roomId: string) {
     return this.rooms.get(roomId)?.members.map((m) => m.userId) ?? [];
   }

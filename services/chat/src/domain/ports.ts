@@ -30,6 +30,8 @@ export interface ChatRepository {
   roomIdsOf(userId: string): Promise<string[]>;
   membershipOf(roomId: string, userId: string): Promise<{ role: MemberRole; kind: RoomKind } | undefined>;
   memberIds(roomId: string): Promise<string[]>;
+  /** The room as each of its members sees it (or only `viewerIds`), in one read: announcing a change costs one query, not one per member. */
+  roomViews(roomId: string, viewerIds?: string[]): Promise<Map<string, Room>>;
   rename(roomId: string, name: string): Promise<void>;
   /** Throws CONFLICT when already a member. */
   addMember(roomId: string, userId: string, role: MemberRole): Promise<void>;

@@ -73,6 +73,18 @@ const ROOM_SELECT = `
        FROM members x LEFT JOIN users u ON u.id = x.user_id AND u.deleted_at IS NULL WHERE x.room_id = r.id) AS members
   FROM rooms r JOIN members me ON me.room_id = r.id AND me.user_id = $1`;
 
+/** Every member's view of one room: the member list is built once and shared by all the rows. */
+const ROOM_VIEWS_SELECT = `
+  WITH mem AS (
+    SELECT coalesce(json_agg(json_build_object('userId', x.user_id, 'role', x.role, 'displayName', u.display_name) ORDER BY x.joined_at, x.user_id), '[]') AS members
+    FROM members x LEFT JOIN users u ON u.id = x.user_id AND u.deleted_at IS NULL WHERE x.room_id = $1)
+  SELECT me.user_id AS viewer_id, r.id, r.name, r.kind, r.created_at, r.last_seq, me.read_seq,
+    (SELECT count(*) FROM messages m
+       WHERE m.room_id = r.id AND m.seq > me.read_seq AND m.sender_id <> me.user_id AND m.deleted_at IS NULL) AS unread,
+    mem.members
+  FROM rooms r JOIN members me ON me.room_id = r.id CROSS JOIN mem
+  WHERE r.id = $1 AND ($2::uuid[] IS NULL OR me.user_id = ANY($2::uuid[]))`;
+
 /** Runs `fn` in a transaction on one pooled connection. */
 export async function inTransaction<T>(pool: Pool, fn: (c: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
@@ -160,6 +172,11 @@ export class PgChatRepository implements ChatRepository {
       [roomId, userId],
     );
     return r[0];
+  }
+
+  async roomViews(roomId: string, viewerIds?: string[]): Promise<Map<string, Room>> {
+    const r = await this.rows<RoomRow & { viewer_id: string }>(ROOM_VIEWS_SELECT, [roomId, viewerIds ?? null]);
+    return new Map(r.map((row) => [row.viewer_id, toRoom(row)]));
   }
 
   async memberIds(roomId: string): Promise<string[]> {
