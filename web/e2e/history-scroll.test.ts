@@ -1,0 +1,74 @@
+// Acceptance: scrolling back through 300 messages loads them all, in order, without duplicates (and
+// the reader's place is kept while older pages are inserted above).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { createGroup, postMessage, registerAccount } from './support/api-client';
+import { confirmedMessages, launchBrowser, loginViaUi, openApp, openRoom, uniqueName } from './support/browser';
+import { type StackHandle, useStack } from './support/stack';
+
+let stack: StackHandle;
+let browser: Browser;
+
+before(async () => {
+  stack = await useStack('history');
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+test('scrolling back through 300 messages loads every one, in order, once', { timeout: 150_000 }, async () => {
+  const aliceAcc = await registerAccount(stack.webUrl, uniqueName('alice'), 'Alice');
+  const bobAcc = await registerAccount(stack.webUrl, uniqueName('bob'), 'Bob');
+  const roomId = await createGroup(stack.webUrl, aliceAcc, 'Archive', [bobAcc.id]);
+  for (let i = 1; i <= 300; i++) {
+    await postMessage(stack.webUrl, i % 3 === 0 ? bobAcc : aliceAcc, roomId, `message number ${i}`);
+  }
+
+  const alice = await openApp(browser, stack.webUrl);
+  await loginViaUi(alice.page, aliceAcc.username);
+  await openRoom(alice.page, roomId);
+  await alice.page.locator('[data-testid="message"][data-seq="300"]').waitFor();
+  const list = alice.page.getByTestId('message-list');
+
+  // Starts at the bottom, on the latest page.
+  const atBottom = await list.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 48);
+  assert.ok(atBottom, 'opens at the latest message');
+
+  let pages = 0;
+  for (let round = 0; round < 40; round++) {
+    if (await alice.page.getByTestId('history-start').isVisible()) break;
+    // Jump to the top (which asks for the previous page) and note where the oldest loaded message is;
+    // once the page is in, that message must be at the same place on screen: content grew above it.
+    const anchor = await list.evaluate((el) => {
+      el.scrollTop = 0;
+      const first = el.querySelector<HTMLElement>('[data-testid="message"]')!;
+      return { seq: first.dataset.seq!, offset: first.getBoundingClientRect().top - el.getBoundingClientRect().top };
+    });
+    const count = await alice.page.locator('[data-testid="message"]').count();
+    await alice.page.waitForFunction((n) => document.querySelectorAll('[data-testid="message"]').length > n, count, { timeout: 10_000 });
+    pages++;
+    const offset = await list.evaluate((el, seq) => {
+      const m = el.querySelector(`[data-testid="message"][data-seq="${seq}"]`)!;
+      return m.getBoundingClientRect().top - el.getBoundingClientRect().top;
+    }, anchor.seq);
+    assert.ok(Math.abs(offset - anchor.offset) <= 4, `message ${anchor.seq} moved from ${anchor.offset}px to ${offset}px when older messages loaded`);
+  }
+  assert.ok(pages >= 5, `loaded ${pages} older pages`);
+  await alice.page.getByTestId('history-start').waitFor();
+
+  const msgs = await confirmedMessages(alice.page);
+  assert.equal(msgs.length, 300);
+  assert.deepEqual(
+    msgs.map((m) => m.seq),
+    Array.from({ length: 300 }, (_, i) => i + 1),
+  );
+  assert.deepEqual(
+    msgs.map((m) => m.text),
+    Array.from({ length: 300 }, (_, i) => `message number ${i + 1}`),
+  );
+  assert.equal(new Set(msgs.map((m) => m.seq)).size, 300, 'no duplicates');
+  assert.deepEqual(alice.errors, []);
+});

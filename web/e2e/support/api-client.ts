@@ -1,0 +1,93 @@
+// Direct calls to the contract through the web server's proxy, for seeding data and checking what
+// the services stored (the browser is for what a user sees).
+import { randomUUID } from 'node:crypto';
+import { PASSWORD } from './browser';
+
+export interface Account {
+  id: string;
+  username: string;
+  accessToken: string;
+  refreshToken: string;
+}
+
+async function call<T>(base: string, method: string, path: string, body?: unknown, token?: string): Promise<T> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/**
+ * An authenticated call as `a`. Access tokens live 10 s in these stacks, so a token taken at the
+ * start of a test may be spent by the time of a later check: a 401 refreshes it (as the SPA does) and
+ * replays the call once.
+ */
+async function callAs<T>(base: string, a: Account, method: string, path: string, body?: unknown): Promise<T> {
+  try {
+    return await call<T>(base, method, path, body, a.accessToken);
+  } catch (e) {
+    if (!(e instanceof Error && / → 401 /.test(e.message))) throw e;
+    const pair = await call<{ accessToken: string; refreshToken: string }>(base, 'POST', '/auth/refresh', {
+      refreshToken: a.refreshToken,
+    });
+    a.accessToken = pair.accessToken;
+    a.refreshToken = pair.refreshToken;
+    return call<T>(base, method, path, body, a.accessToken);
+  }
+}
+
+export async function registerAccount(base: string, username: string, displayName: string): Promise<Account> {
+  const r = await call<{ user: { id: string }; accessToken: string; refreshToken: string }>(base, 'POST', '/auth/register', {
+    username,
+    password: PASSWORD,
+    displayName,
+  });
+  return { id: r.user.id, username, accessToken: r.accessToken, refreshToken: r.refreshToken };
+}
+
+export async function loginAccount(base: string, username: string): Promise<Account> {
+  const r = await call<{ user: { id: string }; accessToken: string; refreshToken: string }>(base, 'POST', '/auth/login', {
+    username,
+    password: PASSWORD,
+  });
+  return { id: r.user.id, username, accessToken: r.accessToken, refreshToken: r.refreshToken };
+}
+
+export async function createGroup(base: string, a: Account, name: string, memberIds: string[]): Promise<string> {
+  const room = await callAs<{ id: string }>(base, a, 'POST', '/rooms', { name, memberIds });
+  return room.id;
+}
+
+export async function createDirect(base: string, a: Account, withUserId: string): Promise<string> {
+  const room = await callAs<{ id: string }>(base, a, 'POST', '/rooms', { directWith: withUserId });
+  return room.id;
+}
+
+export async function postMessage(base: string, a: Account, roomId: string, body: string): Promise<{ seq: number }> {
+  return callAs(base, a, 'POST', `/rooms/${roomId}/messages`, { body, clientMsgId: randomUUID() });
+}
+
+export interface StoredMessage {
+  seq: number;
+  body: string | null;
+  clientMsgId: string;
+  senderId: string;
+}
+
+/** Every message of a room, oldest first (paged by `after`). */
+export async function allMessages(base: string, a: Account, roomId: string): Promise<StoredMessage[]> {
+  const out: StoredMessage[] = [];
+  for (;;) {
+    const after = out[out.length - 1]?.seq ?? 0;
+    const page = await callAs<{ messages: StoredMessage[]; hasMore: boolean }>(base, a, 'GET', `/rooms/${roomId}/messages?after=${after}&limit=200`);
+    out.push(...page.messages);
+    if (!page.hasMore || page.messages.length === 0) return out;
+  }
+}

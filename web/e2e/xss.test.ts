@@ -1,0 +1,62 @@
+// Acceptance: a message `<img src=x onerror="window.__xss=1">` shows as text and window.__xss stays
+// undefined. Also: links are clickable with rel="noopener noreferrer", long words wrap.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { createGroup, registerAccount } from './support/api-client';
+import { launchBrowser, loginViaUi, openApp, openRoom, send, uniqueName } from './support/browser';
+import { type StackHandle, useStack } from './support/stack';
+
+let stack: StackHandle;
+let browser: Browser;
+
+before(async () => {
+  stack = await useStack('xss');
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+const PAYLOAD = '<img src=x onerror="window.__xss=1">';
+
+test('message text is rendered as text, never as HTML', { timeout: 90_000 }, async () => {
+  const aliceAcc = await registerAccount(stack.webUrl, uniqueName('alice'), 'Alice');
+  const bobAcc = await registerAccount(stack.webUrl, uniqueName('bob'), 'Bob');
+  const roomId = await createGroup(stack.webUrl, aliceAcc, 'Security review', [bobAcc.id]);
+  const alice = await openApp(browser, stack.webUrl);
+  const bob = await openApp(browser, stack.webUrl);
+  await loginViaUi(alice.page, aliceAcc.username);
+  await loginViaUi(bob.page, bobAcc.username);
+  await openRoom(alice.page, roomId);
+  await openRoom(bob.page, roomId);
+
+  await send(alice.page, PAYLOAD);
+  const long = `${'a'.repeat(400)}`;
+  await send(alice.page, long);
+  await send(alice.page, 'Docs: https://example.com/path?q=1 and javascript:alert(1)');
+
+  for (const who of [alice, bob]) {
+    const text = who.page.locator('[data-testid="message"] [data-testid="message-text"]', { hasText: '<img' });
+    await text.waitFor();
+    assert.equal(await text.textContent(), PAYLOAD);
+    assert.equal(await who.page.locator('[data-testid="message-list"] img').count(), 0);
+    // The room list preview is text as well.
+    assert.equal(await who.page.locator('[data-testid="room-list"] img').count(), 0);
+    await who.page.waitForTimeout(300);
+    assert.equal(await who.page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss), undefined);
+
+    // A 400-character word wraps inside its bubble: nothing scrolls sideways.
+    const overflow = await who.page.$eval('[data-testid="message-list"]', (el) => el.scrollWidth - el.clientWidth);
+    assert.ok(overflow <= 0, `the list overflows sideways by ${overflow}px`);
+
+    const link = who.page.locator('[data-testid="message-text"] a');
+    await link.first().waitFor();
+    assert.equal(await link.count(), 1, 'only the http(s) URL becomes a link');
+    assert.equal(await link.getAttribute('href'), 'https://example.com/path?q=1');
+    assert.equal(await link.getAttribute('rel'), 'noopener noreferrer');
+    assert.equal(await link.getAttribute('target'), '_blank');
+    assert.deepEqual(who.errors, []);
+  }
+});

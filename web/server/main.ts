@@ -1,0 +1,16 @@
+// The web tier's process: `node web/dist-server/main.js` (PORT 3001 by default).
+import { ConfigError } from '@converge/runtime/dist/src/config';
+import { createLogger } from '@converge/runtime/dist/src/logger';
+import { loadWebConfig } from './config';
+import { startWebServer } from './web-server';
+
+async function main(): Promise<void> {
+  const config = loadWebConfig();
+  const logger = createLogger(config.OTEL_SERVICE_NAME, config.LOG_LEVEL);
+  await startWebServer(config, { logger });
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof ConfigError ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+import { createEffect, Match, on, onMount, Show, Switch } from 'solid-js';
+import { navigate, route } from './lib/router';
+import { ChatRoute } from './routes/ChatRoute';
+import { LoginRoute } from './routes/LoginRoute';
+import { startLive, stopLive } from './store/live';
+import { session } from './store/session';
+import { users } from './store/users';
+
+export function App() {
+  onMount(() => void session.restore());
+
+  // The real-time link lives exactly as long as the session.
+  createEffect(
+    on(
+      () => session.state.status,
+      (status) => {
+        if (status === 'signedIn') startLive();
+        else if (status === 'signedOut') {
+          stopLive();
+          users.reset();
+        }
+      },
+    ),
+  );
+
+  // Signed out: only the login and register pages. Signed in: never those.
+  createEffect(() => {
+    const status = session.state.status;
+    const r = route().name;
+    if (status === 'signedOut' && r !== 'login' && r !== 'register') navigate('/login', { replace: true });
+    if (status === 'signedIn' && (r === 'login' || r === 'register')) navigate('/', { replace: true });
+  });
+
+  return (
+    <Switch>
+      <Match when={session.state.status === 'restoring'}>
+        <div class="splash" role="status" aria-live="polite">
+          <span class="splash__logo" aria-hidden="true" />
+          <Show when={session.state.notice} fallback={<span class="sr-only">Loading Converge…</span>}>
+            <p class="splash__notice">{session.state.notice}</p>
+          </Show>
+        </div>
+      </Match>
+      <Match when={session.state.status === 'signedOut'}>
+        <LoginRoute mode={route().name === 'register' ? 'register' : 'login'} />
+      </Match>
+      <Match when={session.state.status === 'signedIn'}>
+        <ChatRoute />
+      </Match>
+    </Switch>
+  );
+}

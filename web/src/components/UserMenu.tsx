@@ -1,0 +1,26 @@
+import { Show } from 'solid-js';
+import { session } from '../store/session';
+import { Avatar } from './Avatar';
+import { Icon } from './Icon';
+
+/** The signed-in user and the sign-out button. */
+export function UserMenu() {
+  return (
+    <Show when={session.state.user}>
+      {(u) => (
+        <div class="me">
+          <Avatar id={u().id} name={u().displayName || u().username} />
+          <div class="me__names">
+            <span class="me__name" data-testid="me-name">
+              {u().displayName || u().username}
+            </span>
+            <span class="me__handle">@{u().username}</span>
+          </div>
+          <button type="button" class="icon-btn" aria-label="Sign out" title="Sign out" onClick={() => void session.logout()}>
+            <Icon name="logout" size={18} />
+          </button>
+        </div>
+      )}
+    </Show>
+  );
+}
