@@ -1,0 +1,44 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
+import { expr, renderOnlyIf } from '../helm/expr';
+import { SERVICE_MONITOR_CONDITION } from '../helm/helpers-tpl';
+import { value } from '../values/refs';
+import type { ConvergeProcess } from './converge-process';
+import { releaseName } from './naming';
+
+/**
+ * A Prometheus Operator ServiceMonitor for the processes' /metrics, rendered only when asked for and
+ * when the cluster serves the CRD (`.Capabilities.APIVersions.Has`), so the chart installs anywhere.
+ */
+export class ServiceMonitor extends Construct {
+  constructor(scope: Construct, id: string, props: { readonly targets: readonly ConvergeProcess[] }) {
+    super(scope, id);
+    if (props.targets.length === 0) throw new Error('ServiceMonitor: targets must not be empty');
+    const components = props.targets.map((t) => t.selector['app.kubernetes.io/component'] as string);
+    const sm = new ApiObject(this, 'servicemonitor', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'ServiceMonitor',
+      metadata: { name: releaseName('metrics') },
+      spec: {
+        selector: {
+          matchLabels: { 'app.kubernetes.io/name': 'converge', 'app.kubernetes.io/instance': expr('toJson .Release.Name') },
+          matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: components }],
+        },
+        endpoints: [{ port: 'http', path: '/metrics', interval: value('metrics.serviceMonitor.interval') }],
+      },
+    });
+    // The user's labels (often the `release` label a Prometheus selects on) join the chart's own;
+    // metadata maps are copied key by key by cdk8s, so the merged map goes in as a patch.
+    sm.addJsonPatch(
+      JsonPatch.add(
+        '/metadata/labels',
+        expr(
+          'merge (dict "app.kubernetes.io/name" "converge" "app.kubernetes.io/instance" .Release.Name ' +
+            '"app.kubernetes.io/part-of" "converge" "app.kubernetes.io/component" "metrics" ' +
+            '"app.kubernetes.io/managed-by" .Release.Service) .Values.metrics.serviceMonitor.labels | toJson',
+        ),
+      ),
+    );
+    renderOnlyIf(sm, SERVICE_MONITOR_CONDITION);
+  }
+}

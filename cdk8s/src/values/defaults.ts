@@ -1,0 +1,84 @@
+// The chart's values.yaml, as data. values.schema.json (schema.ts) describes the same tree; a test
+// checks that every key here is in the schema and that the schema accepts these defaults.
+
+/** Per-process knobs shared by user, chat and web. */
+function processValues(repository: string, cpu: string, memory: string, memoryLimit: string) {
+  return {
+    image: { repository, tag: '' },
+    replicas: 2,
+    autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 10, targetCPUUtilizationPercentage: 70 },
+    resources: { requests: { cpu, memory }, limits: { memory: memoryLimit } },
+  };
+}
+
+export const defaultValues = {
+  image: { registry: 'ghcr.io/converge-chat', tag: '0.1.0', pullPolicy: 'IfNotPresent', pullSecrets: [] as string[] },
+  user: processValues('converge-user', '100m', '256Mi', '512Mi'),
+  chat: processValues('converge-chat', '200m', '256Mi', '512Mi'),
+  web: processValues('converge-web', '50m', '96Mi', '192Mi'),
+  logLevel: 'info',
+  shutdownTimeoutMs: 25000,
+  preStopSleepSeconds: 5,
+  clusterDomain: 'cluster.local',
+  ingress: {
+    enabled: true,
+    className: 'nginx',
+    host: 'converge.example.com',
+    // WebSockets live for hours; Socket.IO's polling fallback needs the same pod for a session.
+    annotations: {
+      'nginx.ingress.kubernetes.io/proxy-read-timeout': '3600',
+      'nginx.ingress.kubernetes.io/proxy-send-timeout': '3600',
+      'nginx.ingress.kubernetes.io/proxy-body-size': '1m',
+      'nginx.ingress.kubernetes.io/affinity': 'cookie',
+      'nginx.ingress.kubernetes.io/session-cookie-name': 'converge-route',
+    } as Record<string, string>,
+    tls: { enabled: false, secretName: 'converge-tls' },
+  },
+  jwt: {
+    secretName: 'converge-jwt',
+    key: 'signing-key.pem',
+    previousKey: '',
+    issuer: 'converge',
+    audience: 'converge',
+  },
+  dataLayer: { mode: 'external' },
+  postgres: {
+    external: {
+      host: 'postgres.example.internal',
+      port: 5432,
+      username: 'converge',
+      userDatabase: 'converge_user',
+      chatDatabase: 'converge_chat',
+      params: '',
+    },
+    passwordSecret: { name: 'converge-postgres', key: 'password' },
+    poolSize: 10,
+  },
+  redis: {
+    external: { url: 'redis://redis.example.internal:6379', sentinels: [] as string[], masterName: 'mymaster' },
+    passwordSecret: { name: '', key: 'password' },
+  },
+  nats: {
+    replicas: 3,
+    image: { repository: 'docker.io/library/nats', tag: '2.10.22' },
+    storage: { size: '10Gi', storageClassName: '' },
+    jetstream: { maxFileStore: '8G', maxMemoryStore: '256M' },
+    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },
+  },
+  otel: { endpoint: '' },
+  metrics: {
+    podAnnotations: true,
+    serviceMonitor: { enabled: true, interval: '30s', labels: {} as Record<string, string> },
+  },
+  networkPolicy: { enabled: true, ingressNamespace: 'ingress-nginx', monitoringNamespace: 'monitoring' },
+};
+
+export type Values = typeof defaultValues;
+
+/** Dotted paths of every leaf and map in Values, so a template reference cannot name a missing key. */
+type Paths<T, P extends string = ''> = T extends readonly unknown[]
+  ? never
+  : T extends object
+    ? { [K in keyof T & string]: `${P}${K}` | Paths<T[K], `${P}${K}.`> }[keyof T & string]
+    : never;
+export type ValuePath = Paths<Values>;

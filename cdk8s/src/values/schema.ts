@@ -1,0 +1,124 @@
+import { bool, int, obj, oneOf, quantity, str, stringList, stringMap, type Schema } from './schema-builders';
+
+const dns1123 = { pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 };
+const natsSize = { pattern: '^[0-9]+[KMGT]B?$' };
+const secretName = (d: string) => str(d, dns1123);
+
+function processSchema(name: string): Schema {
+  return obj(`The ${name} process.`, {
+    image: obj('Image of this process.', {
+      repository: str('Repository under image.registry (or a full reference when image.registry is empty).', { minLength: 1 }),
+      tag: str('Tag; empty means image.tag.'),
+    }),
+    replicas: int('Replicas when autoscaling is off.', 1),
+    autoscaling: obj('HorizontalPodAutoscaler on CPU.', {
+      enabled: bool('Create the HPA (the Deployment then leaves replicas to it).'),
+      minReplicas: int('Lower bound.', 1),
+      maxReplicas: int('Upper bound.', 1),
+      targetCPUUtilizationPercentage: int('Average CPU utilisation (% of requests) to aim for.', 1, 100),
+    }),
+    resources: obj('Container resources (requests drive the HPA and scheduling).', {
+      requests: obj('Requests.', { cpu: quantity('CPU request.'), memory: quantity('Memory request.') }),
+      limits: obj('Limits (no CPU limit: throttling hurts latency more than it protects).', {
+        memory: quantity('Memory limit.'),
+      }),
+    }),
+  });
+}
+
+/** values.schema.json of charts/converge. */
+export const valuesSchema: Schema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'converge chart values',
+  ...obj('Values of the converge chart.', {
+    image: obj('Images of the Converge processes.', {
+      registry: str('Registry (and path) prefixed to each repository; empty for full references.'),
+      tag: str('Default tag of every Converge image.', { minLength: 1 }),
+      pullPolicy: oneOf('imagePullPolicy.', ['Always', 'IfNotPresent', 'Never']),
+      pullSecrets: stringList('Names of image pull Secrets.', str('Secret name.', dns1123)),
+    }),
+    user: processSchema('user service'),
+    chat: processSchema('chat service'),
+    web: processSchema('web client server'),
+    logLevel: oneOf('LOG_LEVEL of every process.', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS: longest drain after SIGTERM; the grace period is longer.', 100, 600000),
+    preStopSleepSeconds: int('Pause before SIGTERM so endpoints are removed first.', 0, 60),
+    clusterDomain: str('Cluster DNS domain (NATS route host names).', { minLength: 1 }),
+    ingress: obj('The one Ingress (web app and APIs).', {
+      enabled: bool('Create the Ingress.'),
+      className: str('ingressClassName; empty for the cluster default.'),
+      host: str('Public host name.', { minLength: 1 }),
+      annotations: stringMap('Annotations (defaults suit ingress-nginx and WebSockets).'),
+      tls: obj('TLS.', { enabled: bool('Serve TLS.'), secretName: secretName('Secret of type kubernetes.io/tls.') }),
+    }),
+    jwt: obj('Access-token signing (the key never sits in values).', {
+      secretName: secretName('Secret holding the Ed25519 PEM key(s).'),
+      key: str('Key in that Secret of the current signing key.', { minLength: 1 }),
+      previousKey: str('Key of the previous signing key during a rotation; empty when none.'),
+      issuer: str('JWT_ISSUER.', { minLength: 1 }),
+      audience: str('JWT_AUDIENCE.', { minLength: 1 }),
+    }),
+    dataLayer: obj('Where PostgreSQL and Redis come from.', {
+      mode: oneOf('external: bring your own (postgres.external, redis.external).', ['external']),
+    }),
+    postgres: obj('PostgreSQL.', {
+      external: obj('A PostgreSQL you run (managed or not).', {
+        host: str('Host name.', { minLength: 1 }),
+        port: int('Port.', 1, 65535),
+        username: str('User name.', { minLength: 1 }),
+        userDatabase: str('Database of the user service.', { minLength: 1 }),
+        chatDatabase: str('Database of the chat service.', { minLength: 1 }),
+        params: str('Query string added to the URL, e.g. sslmode=require.', { pattern: '^([A-Za-z0-9_]+=[^&]*(&[A-Za-z0-9_]+=[^&]*)*)?$' }),
+      }),
+      passwordSecret: obj('Secret with the database password.', {
+        name: secretName('Secret name.'),
+        key: str('Key in it.', { minLength: 1 }),
+      }),
+      poolSize: int('DATABASE_POOL_SIZE per process.', 1, 200),
+    }),
+    redis: obj('Redis.', {
+      external: obj('A Redis you run: a URL, or Sentinels and a master name.', {
+        url: str('REDIS_URL (used when sentinels is empty).', { pattern: '^rediss?://' }),
+        sentinels: stringList('Sentinels as host:port; when set, Sentinel mode is used.', str('host:port', { pattern: '^[^:,\\s]+:[0-9]{1,5}$' })),
+        masterName: str('Sentinel master name.', { minLength: 1 }),
+      }),
+      passwordSecret: obj('Secret with the Redis password.', {
+        name: str('Secret name; empty when Redis has no password.', { pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$' }),
+        key: str('Key in it.', { minLength: 1 }),
+      }),
+    }),
+    nats: obj('The NATS JetStream cluster the chart runs.', {
+      replicas: int('Cluster size (3 for JetStream quorum).', 1, 9),
+      image: obj('NATS server image.', {
+        repository: str('Repository.', { minLength: 1 }),
+        tag: str('Tag.', { minLength: 1 }),
+      }),
+      storage: obj('JetStream file storage (one PVC per server).', {
+        size: quantity('Size of each PVC.'),
+        storageClassName: str('StorageClass; empty for the cluster default.'),
+      }),
+      jetstream: obj('JetStream limits.', {
+        maxFileStore: str('max_file_store in NATS units (e.g. 8G; keep below storage.size).', natsSize),
+        maxMemoryStore: str('max_memory_store in NATS units (e.g. 256M).', natsSize),
+      }),
+      resources: obj('Container resources.', {
+        requests: obj('Requests.', { cpu: quantity('CPU request.'), memory: quantity('Memory request.') }),
+        limits: obj('Limits.', { memory: quantity('Memory limit.') }),
+      }),
+    }),
+    otel: obj('OpenTelemetry.', { endpoint: str('OTEL_EXPORTER_OTLP_ENDPOINT (OTLP/HTTP); empty turns export off.', { pattern: '^(https?://.+)?$' }) }),
+    metrics: obj('Prometheus.', {
+      podAnnotations: bool('Add prometheus.io/scrape annotations to the pods.'),
+      serviceMonitor: obj('A ServiceMonitor, created only when the cluster serves monitoring.coreos.com/v1.', {
+        enabled: bool('Create it when the CRD exists.'),
+        interval: str('Scrape interval.', { pattern: '^[0-9]+(ms|s|m|h)$' }),
+        labels: stringMap('Extra labels (e.g. the release label your Prometheus selects).'),
+      }),
+    }),
+    networkPolicy: obj('NetworkPolicies: only what must talk does.', {
+      enabled: bool('Create them.'),
+      ingressNamespace: str('Namespace of the ingress controller.', dns1123),
+      monitoringNamespace: str('Namespace of Prometheus.', dns1123),
+    }),
+  }),
+};

@@ -1,0 +1,26 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { helm } from './support/helm';
+import { CHART_DIR } from './support/paths';
+
+// values.schema.json closes every object, so mistakes fail at `helm template`/`install`, not in a pod.
+const template = (values: unknown) => helm(['template', 'conv', CHART_DIR], values);
+
+const cases: [string, unknown, RegExp][] = [
+  ['a typo in a key', { user: { replica: 3 } }, /additional properties 'replica' not allowed|replica/],
+  ['replicas "three"', { chat: { replicas: 'three' } }, /replicas.*(integer|number)|got string, want integer/s],
+  ['an unknown top-level key', { ingres: { host: 'x' } }, /ingres/],
+  ['a boolean as a string', { ingress: { tls: { enabled: 'sure' } } }, /enabled/],
+  ['a bad quantity', { web: { resources: { requests: { cpu: 'lots' } } } }, /cpu/],
+  ['an unsupported data layer', { dataLayer: { mode: 'operator' } }, /mode/],
+  ['a Sentinel without a port', { redis: { external: { sentinels: ['s1'] } } }, /sentinels/],
+];
+
+for (const [what, values, message] of cases) {
+  test(`helm template refuses ${what} and names it`, () => {
+    const r = template(values);
+    assert.notEqual(r.status, 0, `helm accepted ${JSON.stringify(values)}`);
+    assert.match(r.stderr, /values don't meet the specifications of the schema/);
+    assert.match(r.stderr, message);
+  });
+}

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { parseAllDocuments } from 'yaml';
+import { REPO, TOOLS_BIN } from './support/paths';
+import { ensureTools } from './support/tools';
+
+// skaffold.yaml is checked by skaffold itself, offline: the config parses, and rendering builds no
+// image and reaches no cluster (helm template of charts/converge with the image values set).
+function skaffold(args: string[]) {
+  const { skaffold: bin } = ensureTools('skaffold', 'helm');
+  const r = spawnSync(bin, args, {
+    cwd: REPO,
+    encoding: 'utf8',
+    timeout: 120_000,
+    // skaffold finds helm on PATH; no update check or metrics upload (no network here).
+    env: { ...process.env, PATH: `${TOOLS_BIN}:${process.env.PATH}`, SKAFFOLD_UPDATE_CHECK: 'false', SKAFFOLD_COLLECT_METRICS: 'false' },
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('skaffold diagnose --yaml-only accepts skaffold.yaml', () => {
+  const r = skaffold(['diagnose', '--yaml-only']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /converge-user/);
+});
+
+for (const profile of [undefined, 'dev']) {
+  test(`skaffold render --offline --digest-source=none${profile ? ` -p ${profile}` : ''} renders the chart with the built images`, () => {
+    const r = skaffold(['render', '--offline', '--digest-source=none', ...(profile ? ['-p', profile] : [])]);
+    assert.equal(r.status, 0, r.stderr);
+    const objs = parseAllDocuments(r.stdout).map((d) => d.toJS()).filter(Boolean);
+    const deps = objs.filter((o: any) => o.kind === 'Deployment');
+    assert.equal(deps.length, 3);
+    for (const d of deps) {
+      const image: string = d.spec.template.spec.containers[0].image;
+      // digest-source=none: the chart's references, which name the skaffold artifacts.
+      assert.match(image, /^converge-(user|chat|web):0\.1\.0$/, image);
+      if (profile === 'dev') assert.equal(d.spec.replicas, 1);
+    }
+    if (profile === 'dev') assert.equal(objs.some((o: any) => o.kind === 'HorizontalPodAutoscaler'), false);
+  });
+}
+
+test('skaffold swaps its own image references into the chart (tags from the git tagger, nothing built)', () => {
+  const r = skaffold(['render', '--offline', '--digest-source=tag']);
+  assert.equal(r.status, 0, r.stderr);
+  const objs = parseAllDocuments(r.stdout).map((d) => d.toJS()).filter(Boolean);
+  for (const d of objs.filter((o: any) => o.kind === 'Deployment')) {
+    for (const c of [...d.spec.template.spec.containers, ...(d.spec.template.spec.initContainers ?? [])]) {
+      assert.match(c.image, /^converge-(user|chat|web):/);
+      assert.doesNotMatch(c.image, /:0\.1\.0$/, `${c.image} was not replaced`);
+    }
+  }
+});

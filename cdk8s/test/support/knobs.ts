@@ -1,0 +1,47 @@
+// A values file that changes every documented knob away from its default (helm-knobs.test.ts checks
+// that each change shows up where it should).
+const proc = (repo: string, n: number) => ({
+  image: { repository: repo, tag: `${repo}-tag` },
+  replicas: n,
+  autoscaling: { enabled: false, minReplicas: n, maxReplicas: n + 5, targetCPUUtilizationPercentage: 55 + n },
+  resources: { requests: { cpu: `${n}00m`, memory: `${n}00Mi` }, limits: { memory: `${n}Gi` } },
+});
+
+export const everyKnob = {
+  image: { registry: 'registry.example.org/team', tag: '9.9.9', pullPolicy: 'Always', pullSecrets: ['regcred'] },
+  user: proc('u-img', 3),
+  chat: proc('c-img', 4),
+  web: { ...proc('w-img', 5), image: { repository: 'w-img', tag: '' }, autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 7, targetCPUUtilizationPercentage: 61 } },
+  logLevel: 'debug',
+  shutdownTimeoutMs: 40000,
+  preStopSleepSeconds: 9,
+  clusterDomain: 'corp.local',
+  ingress: {
+    enabled: true,
+    className: 'traefik',
+    host: 'chat.example.org',
+    annotations: { 'example.org/ws': 'on' },
+    tls: { enabled: true, secretName: 'chat-tls' },
+  },
+  jwt: { secretName: 'my-jwt', key: 'current.pem', previousKey: 'old.pem', issuer: 'iss-x', audience: 'aud-x' },
+  dataLayer: { mode: 'external' },
+  postgres: {
+    external: { host: 'db.corp', port: 6543, username: 'app', userDatabase: 'u_db', chatDatabase: 'c_db', params: 'sslmode=require' },
+    passwordSecret: { name: 'pg-secret', key: 'pw' },
+    poolSize: 17,
+  },
+  redis: {
+    external: { url: 'redis://unused:6379', sentinels: ['s1:26379', 's2:26379'], masterName: 'primary' },
+    passwordSecret: { name: 'redis-secret', key: 'rpw' },
+  },
+  nats: {
+    replicas: 5,
+    image: { repository: 'mirror.example.org/nats', tag: '2.10.99' },
+    storage: { size: '3Gi', storageClassName: 'fast-ssd' },
+    jetstream: { maxFileStore: '2G', maxMemoryStore: '64M' },
+    resources: { requests: { cpu: '300m', memory: '300Mi' }, limits: { memory: '600Mi' } },
+  },
+  otel: { endpoint: 'http://otel-collector.observability:4318' },
+  metrics: { podAnnotations: false, serviceMonitor: { enabled: true, interval: '15s', labels: { release: 'kps' } } },
+  networkPolicy: { enabled: true, ingressNamespace: 'traefik-system', monitoringNamespace: 'prom' },
+};

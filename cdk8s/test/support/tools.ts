@@ -1,0 +1,17 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO, TOOLS_BIN } from './paths';
+
+export type Tool = 'helm' | 'kwok' | 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kubectl' | 'skaffold';
+
+/**
+ * Makes sure the pinned tools exist (hack/tools/install.sh: seconds when cached, a long Go build on a
+ * cold machine, so the timeout is generous) and returns the path of each.
+ */
+export function ensureTools<T extends Tool>(...tools: T[]): Record<T, string> {
+  execFileSync('bash', [join(REPO, 'hack', 'tools', 'install.sh'), ...tools], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    timeout: 60 * 60 * 1000,
+  });
+  return Object.fromEntries(tools.map((t) => [t, join(TOOLS_BIN, t)])) as Record<T, string>;
+}

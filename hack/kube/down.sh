@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Stops what hack/kube/up.sh DIR started, by the PIDs it recorded: TERM, then KILL after 10 s.
+set -uo pipefail
+dir=${1:?usage: down.sh DIR}
+[ -f "$dir/pids" ] || exit 0
+mapfile -t entries < <(tac "$dir/pids") # reverse start order: kwok first, etcd last
+for e in "${entries[@]}"; do kill -TERM "${e#* }" 2>/dev/null; done
+for _ in $(seq 1 100); do
+  alive=0
+  for e in "${entries[@]}"; do kill -0 "${e#* }" 2>/dev/null && alive=1; done
+  [ $alive -eq 0 ] && break
+  sleep 0.1
+done
+for e in "${entries[@]}"; do kill -KILL "${e#* }" 2>/dev/null; done
+: >"$dir/pids"
+exit 0
