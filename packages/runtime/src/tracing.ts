@@ -31,6 +31,11 @@ export function startTracing(env: NodeJS.ProcessEnv, defaultServiceName: string)
     ...(endpoint
       ? { traceExporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }) }
       : { spanProcessors: [discardingProcessor] }),
+    // Traces only: metrics are prom-client's (/metrics) and logs pino's (stdout). Left unset, the SDK
+    // adds OTLP metric and log exporters of its own (to localhost:4318 when no endpoint is given),
+    // and every instrumented pg query or Redis command also records an OTel histogram nobody reads.
+    metricReaders: [],
+    logRecordProcessors: [],
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? ''),

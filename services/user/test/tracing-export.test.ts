@@ -13,7 +13,7 @@ import { spawnUserService } from './process';
  * A stand-in OTLP/HTTP collector (no collector runs here): it records what the service exports,
  * which is enough to show that traces leave the process when OTEL_EXPORTER_OTLP_ENDPOINT is set.
  */
-test('with OTEL_EXPORTER_OTLP_ENDPOINT set, request spans are exported over OTLP/HTTP', async () => {
+test('with OTEL_EXPORTER_OTLP_ENDPOINT set, request spans (and only spans) are exported over OTLP/HTTP', async () => {
   const received: { path: string; type: string; body: Buffer }[] = [];
   const collector = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
@@ -34,6 +34,7 @@ test('with OTEL_EXPORTER_OTLP_ENDPOINT set, request spans are exported over OTLP
       OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
       OTEL_SERVICE_NAME: 'user-under-test',
       OTEL_BSP_SCHEDULE_DELAY: '200',
+      OTEL_METRIC_EXPORT_INTERVAL: '200',
     });
     const r = await call(svc.url, 'POST', '/auth/register', { username: `otel_${process.pid}`, password: 'password123' });
     assert.equal(r.status, 201);
@@ -44,6 +45,8 @@ test('with OTEL_EXPORTER_OTLP_ENDPOINT set, request spans are exported over OTLP
     await svc.exited;
     const traces = Buffer.concat(received.filter((x) => x.path === '/v1/traces').map((x) => x.body));
     assert.ok(received.every((x) => x.type.includes('protobuf')));
+    // Traces only: metrics are prom-client's on /metrics and logs are pino's on stdout, never pushed twice.
+    assert.deepEqual([...new Set(received.map((x) => x.path))], ['/v1/traces']);
     assert.ok(traces.includes(Buffer.from('user-under-test')), 'the service name is on the exported resource');
     assert.ok(traces.includes(Buffer.from(traceId ?? '', 'hex')), 'the logged trace id is the exported trace');
   } finally {
