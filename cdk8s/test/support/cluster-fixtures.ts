@@ -74,7 +74,8 @@ export function secrets(): unknown[] {
     stringData: data,
   });
   return [
-    s('converge-jwt', { 'signing-key.pem': '-----BEGIN PRIVATE KEY-----\n(test)\n-----END PRIVATE KEY-----\n' }),
+    // kwok's pods never start a process, so no key is read: a placeholder, not a PEM.
+    s('converge-jwt', { 'signing-key.pem': 'placeholder: kwok pods never read it' }),
     s('converge-postgres', { password: 'test-password' }),
   ];
 }
