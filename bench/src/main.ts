@@ -4,9 +4,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createTestDatabase, startNatsServer, startRedisServer, type TestDatabase, type TestServer } from '@converge/testing';
+import { createTestDatabase, startNatsServer, startRedisServer, type TestDatabase, TestIssuer, type TestServer } from '@converge/testing';
 import { startCommitProbe } from './commit-probe';
-import { BenchIssuer } from './issuer';
 import { killAllStarted, LoadWorker, trackPid, untrackPid } from './procs';
 import { rawInsertCeiling } from './raw-insert';
 import { type CpuProfile, selfTimeByPackage, topSelfTime } from './report';
@@ -171,7 +170,7 @@ async function main(): Promise<void> {
     const chatMain = join(root, 'services/chat/dist/src/main.js');
     if (only.has('chat') && !existsSync(chatMain)) notes.push(`chat not measured: ${chatMain} does not exist (build services/chat first)`);
     else if (only.has('chat')) {
-      const issuer = new BenchIssuer();
+      const issuer = new TestIssuer();
       await issuer.start();
       cleanups.push(() => issuer.stop());
       const db: TestDatabase = await createTestDatabase('bench_chat');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import { freePort } from '@converge/testing';
 import { BARE_TOKEN } from './load-protocol';
-import type { BenchIssuer } from './issuer';
+import type { TestIssuer } from '@converge/testing';
 import { type ServerProcess, startServer, stopProcess } from './procs';
 
 export interface BenchUser {
@@ -55,7 +55,7 @@ export async function startBare(redisUrl: string, pods = 2): Promise<System> {
 
 export interface ChatOptions {
   script: string;
-  issuer: BenchIssuer;
+  issuer: TestIssuer;
   env: Record<string, string>;
   /** The chat's own database: members beyond the create call's 200 are seeded there (see newRoom). */
   databaseUrl: string;
@@ -86,7 +86,7 @@ export async function startChat(o: ChatOptions): Promise<System> {
         Array.from({ length: n }, async (_, i) => {
           const id = randomUUID();
           const username = `${prefix}_${i}`;
-          return { id, username, token: await o.issuer.token(id, username), rooms: [] };
+          return { id, username, token: await o.issuer.token(id, 1800, username), rooms: [] };
         }),
       );
     },

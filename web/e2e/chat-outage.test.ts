@@ -4,8 +4,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { allMessages, createGroup, registerAccount } from './support/api-client';
-import { confirmedMessages, launchBrowser, loginViaUi, openApp, openRoom, send, uniqueName } from './support/browser';
+import { allMessages } from './support/api-client';
+import { confirmedMessages, launchBrowser, send } from './support/browser';
+import { aliceAndBobInRoom } from './support/pair';
 import { startStack, type Stack } from './support/stack';
 
 let stack: Stack;
@@ -21,15 +22,7 @@ after(async () => {
 });
 
 test('a chat service restart: banner while down, the message sent meanwhile delivered once', { timeout: 150_000 }, async () => {
-  const aliceAcc = await registerAccount(stack.webUrl, uniqueName('alice'), 'Alice');
-  const bobAcc = await registerAccount(stack.webUrl, uniqueName('bob'), 'Bob');
-  const roomId = await createGroup(stack.webUrl, aliceAcc, 'Ops', [bobAcc.id]);
-  const alice = await openApp(browser, stack.webUrl);
-  const bob = await openApp(browser, stack.webUrl);
-  await loginViaUi(alice.page, aliceAcc.username);
-  await loginViaUi(bob.page, bobAcc.username);
-  await openRoom(alice.page, roomId);
-  await openRoom(bob.page, roomId);
+  const { aliceAcc, roomId, alice, bob } = await aliceAndBobInRoom(browser, stack.webUrl, 'Ops');
 
   await send(alice.page, 'before the outage');
   await bob.page.locator('[data-testid="message-text"]', { hasText: 'before the outage' }).waitFor();

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { createGroup, registerAccount } from './support/api-client';
-import { launchBrowser, loginViaUi, openApp, openRoom, send, uniqueName } from './support/browser';
+import { launchBrowser, send } from './support/browser';
+import { aliceAndBobInRoom } from './support/pair';
 import { type StackHandle, useStack } from './support/stack';
 
 let stack: StackHandle;
@@ -22,15 +22,7 @@ after(async () => {
 const PAYLOAD = '<img src=x onerror="window.__xss=1">';
 
 test('message text is rendered as text, never as HTML', { timeout: 90_000 }, async () => {
-  const aliceAcc = await registerAccount(stack.webUrl, uniqueName('alice'), 'Alice');
-  const bobAcc = await registerAccount(stack.webUrl, uniqueName('bob'), 'Bob');
-  const roomId = await createGroup(stack.webUrl, aliceAcc, 'Security review', [bobAcc.id]);
-  const alice = await openApp(browser, stack.webUrl);
-  const bob = await openApp(browser, stack.webUrl);
-  await loginViaUi(alice.page, aliceAcc.username);
-  await loginViaUi(bob.page, bobAcc.username);
-  await openRoom(alice.page, roomId);
-  await openRoom(bob.page, roomId);
+  const { alice, bob } = await aliceAndBobInRoom(browser, stack.webUrl, 'Security review');
 
   await send(alice.page, PAYLOAD);
   const long = `${'a'.repeat(400)}`;

@@ -1,3 +1,4 @@
 export * from './ports';
 export * from './processes';
 export * from './database';
+export * from './issuer';

@@ -1,47 +1,10 @@
 // Test harness: a JWKS the test controls, chat processes on a fresh database, their own NATS and Redis.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
-import { SignJWT, exportJWK, calculateJwkThumbprint } from 'jose';
 import { io as connectSocket, type Socket } from 'socket.io-client';
-import { createTestDatabase, freePort, startNatsServer, startRedisServer, type TestDatabase, type TestServer, waitFor } from '@converge/testing';
-
-/** Stands in for the user service's JWKS endpoint (the chat service only needs the keys). */
-export class TestIssuer {
-  private server!: Server;
-  private key!: KeyObject;
-  private kid!: string;
-  url = '';
-
-  async start(): Promise<void> {
-    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-    this.key = privateKey;
-    const jwk = await exportJWK(publicKey);
-    this.kid = await calculateJwkThumbprint(jwk);
-    const body = JSON.stringify({ keys: [{ ...jwk, kid: this.kid, alg: 'EdDSA', use: 'sig' }] });
-    this.server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/.well-known/jwks.json`;
-  }
-
-  token(userId: string, ttlSeconds = 900): Promise<string> {
-    return new SignJWT({ username: `u_${userId.slice(0, 8)}` })
-      .setProtectedHeader({ alg: 'EdDSA', kid: this.kid })
-      .setSubject(userId)
-      .setIssuer('converge')
-      .setAudience('converge')
-      .setIssuedAt()
-      .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
-      .sign(this.key);
-  }
-
-  stop(): Promise<void> {
-    return new Promise((r) => this.server.close(() => r()));
-  }
-}
+import { createTestDatabase, freePort, startNatsServer, startRedisServer, type TestDatabase, TestIssuer, type TestServer, waitFor } from '@converge/testing';
 
 export interface ChatProcess {
   url: string;
@@ -73,7 +36,7 @@ export async function startCluster(extraEnv: Record<string, string> = {}): Promi
     DATABASE_URL: db.url,
     NATS_URL: nats.url,
     REDIS_URL: redis.url,
-    JWKS_URL: issuer.url,
+    JWKS_URL: issuer.jwksUrl,
     // Load tests send as fast as acks allow; the rate limit has its own test with the defaults.
     SEND_RATE_PER_SECOND: '100000',
     SEND_BURST: '100000',

@@ -1,10 +1,11 @@
-// Stands in for the user service: an Ed25519 key, its JWKS over HTTP, and access tokens signed with it.
+// Stands in for the user service where a test or the bench needs only its tokens: an Ed25519 key,
+// its JWKS over HTTP, and access tokens shaped like the user service's (docs/CONVENTIONS.md).
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { calculateJwkThumbprint, exportJWK, SignJWT } from 'jose';
 
-export class BenchIssuer {
+export class TestIssuer {
   private server: Server | undefined;
   private key: KeyObject | undefined;
   private kid = '';
@@ -19,7 +20,7 @@ export class BenchIssuer {
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     this.key = privateKey;
     const jwk = await exportJWK(publicKey);
-    // kid = RFC 7638 thumbprint, as the user service does (docs/CONVENTIONS.md "Access tokens").
+    // kid = RFC 7638 thumbprint, as the user service does.
     this.kid = await calculateJwkThumbprint(jwk);
     const body = JSON.stringify({ keys: [{ ...jwk, kid: this.kid, alg: 'EdDSA', use: 'sig' }] });
     this.server = createServer((req, res) => {
@@ -30,8 +31,8 @@ export class BenchIssuer {
     this.jwksUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/.well-known/jwks.json`;
   }
 
-  /** An access token like the user service's: sub, username, iss, aud, iat, exp, jti. */
-  token(userId: string, username: string, ttlSeconds = 1800): Promise<string> {
+  /** An access token: sub, username, iss, aud, iat, exp, jti; a negative ttl gives an expired one. */
+  token(userId: string, ttlSeconds = 900, username = `u_${userId.slice(0, 8)}`): Promise<string> {
     if (!this.key) throw new Error('issuer not started');
     return new SignJWT({ username })
       .setProtectedHeader({ alg: 'EdDSA', kid: this.kid, typ: 'JWT' })
@@ -40,7 +41,7 @@ export class BenchIssuer {
       .setAudience(this.audience)
       .setIssuedAt()
       .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
-      .setJti(`${userId.slice(0, 8)}-${Date.now().toString(36)}`)
+      .setJti(`${userId.slice(0, 8)}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`)
       .sign(this.key);
   }
 
