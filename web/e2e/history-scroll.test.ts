@@ -42,7 +42,11 @@ test('scrolling back through 300 messages loads every one, in order, once', { ti
     if (await alice.page.getByTestId('history-start').isVisible()) break;
     // Jump to the top (which asks for the previous page) and note where the oldest loaded message is;
     // once the page is in, that message must be at the same place on screen: content grew above it.
-    const anchor = await list.evaluate((el) => {
+    // The previous page must be fully in first: its spinner gone, then a frame for the app to restore
+    // the reader's place (a scroll to the top before that is overridden by the restore, and asks nothing).
+    await alice.page.getByRole('status', { name: 'Loading messages' }).waitFor({ state: 'detached' });
+    const anchor = await list.evaluate(async (el) => {
+      await new Promise((r) => requestAnimationFrame(() => r(undefined)));
       el.scrollTop = 0;
       const first = el.querySelector<HTMLElement>('[data-testid="message"]')!;
       return { seq: first.dataset.seq!, offset: first.getBoundingClientRect().top - el.getBoundingClientRect().top };
