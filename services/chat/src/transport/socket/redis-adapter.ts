@@ -17,9 +17,12 @@ export function watchRedis(client: Redis, name: string, logger: Logger): void {
   });
   // A reconnect can succeed at its first try, with no error seen: the lost connection still counts.
   client.on('close', () => {
-    if (down) return;
-    down = true;
-    logger.warn({ client: name }, 'Redis connection lost');
+    // ioredis moves to 'end' right after 'close' when the process itself disconnected (shutdown).
+    setImmediate(() => {
+      if (down || client.status === 'end') return;
+      down = true;
+      logger.warn({ client: name }, 'Redis connection lost');
+    });
   });
   client.on('ready', () => {
     if (!down) return;
