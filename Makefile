@@ -2,6 +2,14 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
+# Every target runs on the repo's pinned Node 24, installed once under ~/.cache/converge by hack/node.sh
+# (the machine's own Node is older); its bin directory goes first on PATH, for npm and npx too.
+NODE_BIN := $(shell bash hack/node.sh)
+ifeq ($(NODE_BIN),)
+$(error hack/node.sh could not install the pinned Node (see its message above))
+endif
+export PATH := $(NODE_BIN):$(PATH)
+
 .PHONY: help deps build dev test lint typecheck bench clean
 
 help: ## List the targets

@@ -12,6 +12,9 @@ step() { echo; echo "== $*"; }
 fail_setup() { echo "setup failed: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 
 step "dependencies"
+# make puts the repo's pinned Node first on PATH (hack/node.sh); a run on another Node is refused.
+echo "node $(node --version), npm $(npm --version)"
+case "$(node --version)" in v24.*) ;; *) fail_setup "Node 24 expected on PATH, got $(node --version): run make test" ;; esac
 bash hack/deps.sh || fail_setup "npm ci"
 bash hack/backends.sh || fail_setup "PostgreSQL/Redis/NATS"
 [ -x web/scripts/ensure-chromium.sh ] && { bash web/scripts/ensure-chromium.sh || fail_setup "chromium"; }
