@@ -1,15 +1,16 @@
 import { createSignal, Show } from 'solid-js';
 import { navigate } from '../lib/router';
-import { rooms } from '../store/rooms';
 import { Avatar } from './Avatar';
 import { Composer } from './Composer';
 import { Icon } from './Icon';
 import { MessageList } from './MessageList';
 import { RoomSettingsDialog } from './RoomSettingsDialog';
 import { TypingIndicator } from './TypingIndicator';
+import { useStore } from '../store';
 
 /** One open conversation: header, messages, typing line and the composer. */
 export function ChatView(props: { roomId: string }) {
+  const { rooms } = useStore();
   const [settingsOpen, setSettingsOpen] = createSignal(false);
   const rv = () => rooms.get(props.roomId);
   const other = () => {

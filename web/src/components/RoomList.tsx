@@ -1,12 +1,13 @@
 import { createMemo, createSignal, For, Show } from 'solid-js';
-import { rooms } from '../store/rooms';
 import { Icon } from './Icon';
 import { NewChatDialog } from './NewChatDialog';
 import { RoomListItem } from './RoomListItem';
 import { UserMenu } from './UserMenu';
+import { useStore } from '../store';
 
 /** The sidebar: the user, a filter, and every room by latest activity. Arrow keys move between rooms. */
 export function RoomList(props: { activeId: string | null }) {
+  const { rooms } = useStore();
   const [filter, setFilter] = createSignal('');
   const [creating, setCreating] = createSignal(false);
   let listEl!: HTMLUListElement;
