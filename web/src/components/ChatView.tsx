@@ -1,12 +1,12 @@
 import { createSignal, Show } from 'solid-js';
 import { navigate } from '../lib/router';
+import { useStore } from '../store';
 import { Avatar } from './Avatar';
 import { Composer } from './Composer';
 import { Icon } from './Icon';
 import { MessageList } from './MessageList';
 import { RoomSettingsDialog } from './RoomSettingsDialog';
 import { TypingIndicator } from './TypingIndicator';
-import { useStore } from '../store';
 
 /** One open conversation: header, messages, typing line and the composer. */
 export function ChatView(props: { roomId: string }) {

@@ -1,6 +1,6 @@
 import { createSignal, onCleanup, onMount, Show } from 'solid-js';
-import { Icon } from './Icon';
 import { useStore } from '../store';
+import { Icon } from './Icon';
 
 const MAX_CHARS = 4000;
 /** Unsent text per room, kept while the user looks at other rooms. */

@@ -1,6 +1,6 @@
 import { createSignal, onCleanup, Show } from 'solid-js';
-import { Icon } from './Icon';
 import { useStore } from '../store';
+import { Icon } from './Icon';
 
 /** Shown while the real-time link is down (after a short grace period on the very first connect). */
 export function ConnectionBanner() {

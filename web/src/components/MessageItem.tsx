@@ -1,11 +1,11 @@
 import type { Message } from '@converge/protocol';
 import { createSignal, Show } from 'solid-js';
 import { fullLabel, timeLabel } from '../lib/format';
+import { useStore } from '../store';
 import { Avatar } from './Avatar';
 import { EditBox } from './EditBox';
 import { Icon } from './Icon';
 import { MessageText } from './MessageText';
-import { useStore } from '../store';
 
 export interface MessageItemProps {
   roomId: string;

@@ -1,11 +1,11 @@
 import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
 import { dayKey } from '../lib/format';
+import { useStore } from '../store';
 import { DaySeparator } from './DaySeparator';
 import { Icon } from './Icon';
 import { MessageItem } from './MessageItem';
 import { PendingItem } from './PendingItem';
 import { SeenBy } from './SeenBy';
-import { useStore } from '../store';
 
 /** Within this many pixels of the end the list counts as "at the bottom" and follows new messages. */
 const STICK_PX = 48;

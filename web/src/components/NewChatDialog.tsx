@@ -1,11 +1,11 @@
 import type { User } from '@converge/protocol';
 import { createSignal, For, Show } from 'solid-js';
 import { navigate, roomPath } from '../lib/router';
+import { useStore } from '../store';
 import { Avatar } from './Avatar';
 import { Dialog } from './Dialog';
 import { Icon } from './Icon';
 import { UserPicker } from './UserPicker';
-import { useStore } from '../store';
 
 /** Start a direct message (pick one person) or create a group (a name and members). */
 export function NewChatDialog(props: { onClose: () => void }) {

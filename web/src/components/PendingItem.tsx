@@ -1,9 +1,9 @@
 import { Show } from 'solid-js';
 import { timeLabel } from '../lib/format';
+import { useStore } from '../store';
 import type { PendingMessage } from '../store/messages';
 import { Icon } from './Icon';
 import { MessageText } from './MessageText';
-import { useStore } from '../store';
 
 /** An optimistic bubble: "Sending…" until the ack, or "Not sent" with a retry that reuses its clientMsgId. */
 export function PendingItem(props: { pending: PendingMessage }) {

@@ -1,9 +1,9 @@
 import { createMemo, createSignal, For, Show } from 'solid-js';
+import { useStore } from '../store';
 import { Icon } from './Icon';
 import { NewChatDialog } from './NewChatDialog';
 import { RoomListItem } from './RoomListItem';
 import { UserMenu } from './UserMenu';
-import { useStore } from '../store';
 
 /** The sidebar: the user, a filter, and every room by latest activity. Arrow keys move between rooms. */
 export function RoomList(props: { activeId: string | null }) {

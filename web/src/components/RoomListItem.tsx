@@ -1,9 +1,9 @@
 import { Show } from 'solid-js';
 import { listTimeLabel } from '../lib/format';
 import { navigate, roomPath } from '../lib/router';
+import { useStore } from '../store';
 import type { RoomView } from '../store/rooms';
 import { Avatar } from './Avatar';
-import { useStore } from '../store';
 
 /** A row of the room list: avatar (with presence for DMs), name, time, last message and unread badge. */
 export function RoomListItem(props: { view: RoomView; active: boolean }) {

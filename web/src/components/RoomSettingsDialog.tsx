@@ -1,9 +1,9 @@
 import { createSignal, For, Show } from 'solid-js';
 import { navigate } from '../lib/router';
+import { useStore } from '../store';
 import { Avatar } from './Avatar';
 import { Dialog } from './Dialog';
 import { UserPicker } from './UserPicker';
-import { useStore } from '../store';
 
 /** Members and, for admins, renaming and adding or removing people; everyone can leave. */
 export function RoomSettingsDialog(props: { roomId: string; onClose: () => void }) {

@@ -1,7 +1,7 @@
 import { Show } from 'solid-js';
+import { useStore } from '../store';
 import { Avatar } from './Avatar';
 import { Icon } from './Icon';
-import { useStore } from '../store';
 
 /** The signed-in user and the sign-out button. */
 export function UserMenu() {

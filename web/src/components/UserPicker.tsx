@@ -1,8 +1,8 @@
 import type { User } from '@converge/protocol';
 import { createSignal, For, onCleanup, Show } from 'solid-js';
+import { useStore } from '../store';
 import { Avatar } from './Avatar';
 import { Icon } from './Icon';
-import { useStore } from '../store';
 
 /** Searches people by username prefix; each result is a button (or a toggle when `selected` is given). */
 export function UserPicker(props: {
