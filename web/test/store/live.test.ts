@@ -143,6 +143,28 @@ describe('live store', () => {
     assert.deepEqual(hh.api.calls.filter((c) => c.name === 'markRead').map((c) => c.args), [[R, 2]]);
   });
 
+  test('a socket refused as UNAUTHENTICATED refreshes the token and connects again', async () => {
+    const { hh } = await live(1);
+    hh.api.set({ refresh: async () => ({ accessToken: 'access-2', refreshToken: 'refresh-2' }) });
+    hh.socket.disconnect();
+    hh.socket.serverSends('connect_error', new Error('UNAUTHENTICATED'));
+    await settle();
+    assert.equal(hh.api.calls.filter((c) => c.name === 'refresh').length, 1);
+    assert.equal(hh.socket.connected, true);
+    assert.equal(hh.store.session.accessToken(), 'access-2');
+  });
+
+  test('a server shutdown notice, then its disconnect: reconnects by itself after the notice delay', async () => {
+    const { hh } = await live(1);
+    hh.socket.serverSends('server:shutdown', { afterMs: 0 });
+    hh.socket.connected = false;
+    hh.socket.serverSends('disconnect', 'io server disconnect');
+    assert.equal(hh.store.connection.state.status, 'reconnecting');
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(hh.socket.connected, true);
+    assert.equal(hh.store.connection.state.status, 'connected');
+  });
+
   test('stop closes the link and forgets rooms and threads', async () => {
     const { hh } = await live(1);
     hh.store.live.stop();
