@@ -2,11 +2,10 @@ import { createEffect, Match, on, onMount, Show, Switch } from 'solid-js';
 import { navigate, route } from './lib/router';
 import { ChatRoute } from './routes/ChatRoute';
 import { LoginRoute } from './routes/LoginRoute';
-import { startLive, stopLive } from './store/live';
-import { session } from './store/session';
-import { users } from './store/users';
+import { useStore } from './store';
 
 export function App() {
+  const { session, users, live } = useStore();
   onMount(() => void session.restore());
 
   // The real-time link lives exactly as long as the session.
@@ -14,9 +13,9 @@ export function App() {
     on(
       () => session.state.status,
       (status) => {
-        if (status === 'signedIn') startLive();
+        if (status === 'signedIn') live.start();
         else if (status === 'signedOut') {
-          stopLive();
+          live.stop();
           users.reset();
         }
       },

@@ -1,5 +1,38 @@
 import { render } from 'solid-js/web';
 import { App } from './app';
+import { api, useTokenSource } from './lib/api';
+import { navigate, route } from './lib/router';
+import { createChatSocket } from './lib/socket';
+import { createAppStore, StoreContext } from './store';
 import './styles.css';
 
-render(() => <App />, document.getElementById('root')!);
+// The one place the store meets the browser: the real api and socket, sessionStorage, the network.
+const store = createAppStore({
+  api,
+  connect: createChatSocket,
+  network: {
+    online: () => navigator.onLine !== false,
+    on(event, listener) {
+      window.addEventListener(event, listener);
+      return () => window.removeEventListener(event, listener);
+    },
+  },
+  router: { route, navigate },
+  // Read lazily: touching a disabled sessionStorage throws, which the session store tolerates.
+  storage: {
+    getItem: (key) => sessionStorage.getItem(key),
+    setItem: (key, value) => sessionStorage.setItem(key, value),
+    removeItem: (key) => sessionStorage.removeItem(key),
+  },
+});
+// Every REST call carries the session's access token and refreshes it once on a 401.
+useTokenSource({ accessToken: store.session.accessToken, refresh: store.session.refresh });
+
+render(
+  () => (
+    <StoreContext.Provider value={store}>
+      <App />
+    </StoreContext.Provider>
+  ),
+  document.getElementById('root')!,
+);

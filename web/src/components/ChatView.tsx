@@ -1,6 +1,6 @@
 import { createSignal, Show } from 'solid-js';
 import { navigate } from '../lib/router';
-import { rooms } from '../store/rooms';
+import { useStore } from '../store';
 import { Avatar } from './Avatar';
 import { Composer } from './Composer';
 import { Icon } from './Icon';
@@ -10,6 +10,7 @@ import { TypingIndicator } from './TypingIndicator';
 
 /** One open conversation: header, messages, typing line and the composer. */
 export function ChatView(props: { roomId: string }) {
+  const { rooms } = useStore();
   const [settingsOpen, setSettingsOpen] = createSignal(false);
   const rv = () => rooms.get(props.roomId);
   const other = () => {

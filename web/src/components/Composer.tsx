@@ -1,6 +1,5 @@
 import { createSignal, onCleanup, onMount, Show } from 'solid-js';
-import { sendTyping } from '../store/live';
-import { messages } from '../store/messages';
+import { useStore } from '../store';
 import { Icon } from './Icon';
 
 const MAX_CHARS = 4000;
@@ -15,6 +14,7 @@ function charCount(s: string): number {
 
 /** The message box: Enter sends, Shift+Enter starts a new line; grows with its text. */
 export function Composer(props: { roomId: string }) {
+  const { live, messages } = useStore();
   let input!: HTMLTextAreaElement;
   const [text, setText] = createSignal(drafts.get(props.roomId) ?? '');
   let idle: ReturnType<typeof setTimeout> | undefined;
@@ -32,9 +32,9 @@ export function Composer(props: { roomId: string }) {
     grow();
     clearTimeout(idle);
     if (value.trim()) {
-      sendTyping(props.roomId, true);
-      idle = setTimeout(() => sendTyping(props.roomId, false), 3000);
-    } else sendTyping(props.roomId, false);
+      live.sendTyping(props.roomId, true);
+      idle = setTimeout(() => live.sendTyping(props.roomId, false), 3000);
+    } else live.sendTyping(props.roomId, false);
   };
 
   const submit = () => {
@@ -43,7 +43,7 @@ export function Composer(props: { roomId: string }) {
     messages.send(props.roomId, body);
     update('');
     clearTimeout(idle);
-    sendTyping(props.roomId, false);
+    live.sendTyping(props.roomId, false);
     input.focus();
   };
 
@@ -54,7 +54,7 @@ export function Composer(props: { roomId: string }) {
   });
   onCleanup(() => {
     clearTimeout(idle);
-    sendTyping(props.roomId, false);
+    live.sendTyping(props.roomId, false);
   });
 
   return (
@@ -83,7 +83,7 @@ export function Composer(props: { roomId: string }) {
             submit();
           }
         }}
-        onBlur={() => sendTyping(props.roomId, false)}
+        onBlur={() => live.sendTyping(props.roomId, false)}
       />
       <Show when={count() > MAX_CHARS - 200}>
         <span id="composer-count" class="composer__count" classList={{ 'composer__count--over': tooLong() }}>

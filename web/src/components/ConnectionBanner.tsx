@@ -1,9 +1,10 @@
 import { createSignal, onCleanup, Show } from 'solid-js';
-import { connection } from '../store/connection';
+import { useStore } from '../store';
 import { Icon } from './Icon';
 
 /** Shown while the real-time link is down (after a short grace period on the very first connect). */
 export function ConnectionBanner() {
+  const { connection } = useStore();
   const [graceOver, setGraceOver] = createSignal(false);
   const t = setTimeout(() => setGraceOver(true), 2000);
   onCleanup(() => clearTimeout(t));

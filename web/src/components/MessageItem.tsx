@@ -1,8 +1,7 @@
 import type { Message } from '@converge/protocol';
 import { createSignal, Show } from 'solid-js';
 import { fullLabel, timeLabel } from '../lib/format';
-import { messages } from '../store/messages';
-import { users } from '../store/users';
+import { useStore } from '../store';
 import { Avatar } from './Avatar';
 import { EditBox } from './EditBox';
 import { Icon } from './Icon';
@@ -19,6 +18,7 @@ export interface MessageItemProps {
 
 /** One confirmed message; its author can edit it in place, its author or an admin can delete it. */
 export function MessageItem(props: MessageItemProps) {
+  const { messages, users } = useStore();
   const [editing, setEditing] = createSignal(false);
   const [selected, setSelected] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);

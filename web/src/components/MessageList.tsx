@@ -1,9 +1,6 @@
 import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
 import { dayKey } from '../lib/format';
-import { sendRead } from '../store/live';
-import { messages } from '../store/messages';
-import { rooms } from '../store/rooms';
-import { session } from '../store/session';
+import { useStore } from '../store';
 import { DaySeparator } from './DaySeparator';
 import { Icon } from './Icon';
 import { MessageItem } from './MessageItem';
@@ -23,6 +20,7 @@ const GROUP_MS = 5 * 60_000;
  * the end is in view.
  */
 export function MessageList(props: { roomId: string }) {
+  const { live, messages, rooms, session } = useStore();
   let scroller!: HTMLDivElement;
   let content!: HTMLDivElement;
   const [atBottom, setAtBottom] = createSignal(true);
@@ -114,7 +112,7 @@ export function MessageList(props: { roomId: string }) {
     if (!reading) return;
     void known;
     const seq = rooms.markSeen(props.roomId);
-    if (seq !== null) sendRead(props.roomId, seq);
+    if (seq !== null) live.sendRead(props.roomId, seq);
   });
   onCleanup(() => {
     if (rooms.reading() === props.roomId) rooms.setReading(null);

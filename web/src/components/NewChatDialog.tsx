@@ -1,8 +1,7 @@
 import type { User } from '@converge/protocol';
 import { createSignal, For, Show } from 'solid-js';
-import { api } from '../lib/api';
 import { navigate, roomPath } from '../lib/router';
-import { rooms } from '../store/rooms';
+import { useStore } from '../store';
 import { Avatar } from './Avatar';
 import { Dialog } from './Dialog';
 import { Icon } from './Icon';
@@ -10,6 +9,7 @@ import { UserPicker } from './UserPicker';
 
 /** Start a direct message (pick one person) or create a group (a name and members). */
 export function NewChatDialog(props: { onClose: () => void }) {
+  const { roomActions } = useStore();
   const [mode, setMode] = createSignal<'direct' | 'group'>('direct');
   const [name, setName] = createSignal('');
   const [members, setMembers] = createSignal<User[]>([]);
@@ -26,8 +26,7 @@ export function NewChatDialog(props: { onClose: () => void }) {
     setBusy(true);
     setError(null);
     try {
-      const room = await api.createDirect(u.id);
-      rooms.upsert(room);
+      const room = await roomActions.createDirect(u.id);
       done(room.id);
     } catch (e) {
       setError(e instanceof Error ? e.message : 'Could not start the conversation');
@@ -44,8 +43,7 @@ export function NewChatDialog(props: { onClose: () => void }) {
     setBusy(true);
     setError(null);
     try {
-      const room = await api.createGroup(name().trim(), members().map((u) => u.id));
-      rooms.upsert(room);
+      const room = await roomActions.createGroup(name().trim(), members().map((u) => u.id));
       done(room.id);
     } catch (err) {
       setError(err instanceof Error ? err.message : 'Could not create the group');

@@ -1,11 +1,13 @@
 import { Show } from 'solid-js';
 import { timeLabel } from '../lib/format';
-import { messages, type PendingMessage } from '../store/messages';
+import { useStore } from '../store';
+import type { PendingMessage } from '../store/messages';
 import { Icon } from './Icon';
 import { MessageText } from './MessageText';
 
 /** An optimistic bubble: "Sending…" until the ack, or "Not sent" with a retry that reuses its clientMsgId. */
 export function PendingItem(props: { pending: PendingMessage }) {
+  const { messages } = useStore();
   const failed = () => props.pending.state === 'failed';
   return (
     <div

@@ -1,5 +1,5 @@
 import { createMemo, createSignal, For, Show } from 'solid-js';
-import { rooms } from '../store/rooms';
+import { useStore } from '../store';
 import { Icon } from './Icon';
 import { NewChatDialog } from './NewChatDialog';
 import { RoomListItem } from './RoomListItem';
@@ -7,6 +7,7 @@ import { UserMenu } from './UserMenu';
 
 /** The sidebar: the user, a filter, and every room by latest activity. Arrow keys move between rooms. */
 export function RoomList(props: { activeId: string | null }) {
+  const { rooms } = useStore();
   const [filter, setFilter] = createSignal('');
   const [creating, setCreating] = createSignal(false);
   let listEl!: HTMLUListElement;

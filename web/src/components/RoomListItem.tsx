@@ -1,13 +1,13 @@
 import { Show } from 'solid-js';
 import { listTimeLabel } from '../lib/format';
 import { navigate, roomPath } from '../lib/router';
-import { type RoomView, rooms } from '../store/rooms';
-import { session } from '../store/session';
-import { users } from '../store/users';
+import { useStore } from '../store';
+import type { RoomView } from '../store/rooms';
 import { Avatar } from './Avatar';
 
 /** A row of the room list: avatar (with presence for DMs), name, time, last message and unread badge. */
 export function RoomListItem(props: { view: RoomView; active: boolean }) {
+  const { rooms, session, users } = useStore();
   const title = () => rooms.title(props.view);
   const other = () => (props.view.room.kind === 'direct' ? rooms.otherMember(props.view) : undefined);
   const online = () => {

@@ -1,16 +1,13 @@
 import { createSignal, For, Show } from 'solid-js';
-import { api } from '../lib/api';
 import { navigate } from '../lib/router';
-import { messages } from '../store/messages';
-import { rooms } from '../store/rooms';
-import { session } from '../store/session';
-import { users } from '../store/users';
+import { useStore } from '../store';
 import { Avatar } from './Avatar';
 import { Dialog } from './Dialog';
 import { UserPicker } from './UserPicker';
 
 /** Members and, for admins, renaming and adding or removing people; everyone can leave. */
 export function RoomSettingsDialog(props: { roomId: string; onClose: () => void }) {
+  const { rooms, roomActions, session, users } = useStore();
   const rv = () => rooms.get(props.roomId);
   const admin = () => {
     const v = rv();
@@ -35,17 +32,13 @@ export function RoomSettingsDialog(props: { roomId: string; onClose: () => void 
 
   const rename = (e: SubmitEvent) => {
     e.preventDefault();
-    void run(async () => rooms.upsert(await api.renameRoom(props.roomId, name().trim())));
+    void run(() => roomActions.rename(props.roomId, name().trim()));
   };
-
-  const refreshRoom = async () => rooms.upsert(await api.room(props.roomId));
 
   const leave = () => {
     if (!confirm('Leave this conversation? You will stop receiving its messages.')) return;
     void run(async () => {
-      await api.removeMember(props.roomId, session.me());
-      rooms.remove(props.roomId);
-      messages.drop(props.roomId);
+      await roomActions.leave(props.roomId);
       props.onClose();
       navigate('/', { replace: true });
     });
@@ -87,10 +80,7 @@ export function RoomSettingsDialog(props: { roomId: string; onClose: () => void 
                   aria-label={`Remove ${users.name(m.userId)}`}
                   disabled={busy()}
                   onClick={() =>
-                    void run(async () => {
-                      await api.removeMember(props.roomId, m.userId);
-                      await refreshRoom();
-                    })
+                    void run(() => roomActions.removeMember(props.roomId, m.userId))
                   }
                 >
                   Remove
@@ -105,10 +95,7 @@ export function RoomSettingsDialog(props: { roomId: string; onClose: () => void 
           label="Add people"
           exclude={rv()?.room.members.map((m) => m.userId) ?? []}
           onPick={(u) =>
-            void run(async () => {
-              await api.addMember(props.roomId, u.id);
-              await refreshRoom();
-            })
+            void run(() => roomActions.addMember(props.roomId, u.id))
           }
         />
       </Show>

@@ -1,10 +1,9 @@
 import { createMemo, Show } from 'solid-js';
-import { rooms } from '../store/rooms';
-import { session } from '../store/session';
-import { users } from '../store/users';
+import { useStore } from '../store';
 
 /** Read receipts under the user's latest message: who has read up to it. */
 export function SeenBy(props: { roomId: string; seq: number }) {
+  const { rooms, session, users } = useStore();
   const readers = createMemo(() => {
     const marks = rooms.receipts[props.roomId] ?? {};
     const me = session.me();

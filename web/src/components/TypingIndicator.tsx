@@ -1,9 +1,8 @@
 import { createMemo, Show } from 'solid-js';
-import { rooms } from '../store/rooms';
-import { session } from '../store/session';
-import { users } from '../store/users';
+import { useStore } from '../store';
 
 export function TypingIndicator(props: { roomId: string }) {
+  const { rooms, session, users } = useStore();
   const names = createMemo(() => {
     const who = rooms.typing[props.roomId] ?? {};
     const me = session.me();

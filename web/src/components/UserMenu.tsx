@@ -1,10 +1,11 @@
 import { Show } from 'solid-js';
-import { session } from '../store/session';
+import { useStore } from '../store';
 import { Avatar } from './Avatar';
 import { Icon } from './Icon';
 
 /** The signed-in user and the sign-out button. */
 export function UserMenu() {
+  const { session } = useStore();
   return (
     <Show when={session.state.user}>
       {(u) => (

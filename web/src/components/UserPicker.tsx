@@ -1,8 +1,6 @@
 import type { User } from '@converge/protocol';
 import { createSignal, For, onCleanup, Show } from 'solid-js';
-import { api } from '../lib/api';
-import { session } from '../store/session';
-import { users } from '../store/users';
+import { useStore } from '../store';
 import { Avatar } from './Avatar';
 import { Icon } from './Icon';
 
@@ -14,6 +12,7 @@ export function UserPicker(props: {
   exclude?: string[];
   autofocus?: boolean;
 }) {
+  const { session, users } = useStore();
   const [query, setQuery] = createSignal('');
   const [results, setResults] = createSignal<User[]>([]);
   const [state, setState] = createSignal<'idle' | 'loading' | 'done' | 'error'>('idle');
@@ -34,9 +33,8 @@ export function UserPicker(props: {
     timer = setTimeout(async () => {
       const mine = ++seq;
       try {
-        const { users: found } = await api.searchUsers(term.slice(0, 32), 10);
+        const found = await users.search(term.slice(0, 32), 10);
         if (mine !== seq) return;
-        users.remember(found);
         const skip = new Set([session.me(), ...(props.exclude ?? [])]);
         setResults(found.filter((u) => !skip.has(u.id)));
         setState('done');

@@ -140,3 +140,6 @@ export const api = {
     call<{ users: { userId: string; online: boolean }[] }>('GET', `/rooms/${enc(roomId)}/presence`),
   markRead: (roomId: string, seq: number) => call<void>('POST', `/rooms/${enc(roomId)}/read`, { body: { seq } }),
 };
+
+/** The REST calls the stores are built over (the real `api`, or a fake in the store tests). */
+export type Api = typeof api;

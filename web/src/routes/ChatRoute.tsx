@@ -4,10 +4,11 @@ import { ConnectionBanner } from '../components/ConnectionBanner';
 import { EmptyState } from '../components/EmptyState';
 import { RoomList } from '../components/RoomList';
 import { route } from '../lib/router';
-import { rooms } from '../store/rooms';
+import { useStore } from '../store';
 
 /** The signed-in screen: the room list beside the open conversation (one at a time below 768 px). */
 export function ChatRoute() {
+  const { rooms } = useStore();
   const roomId = () => {
     const r = route();
     return r.name === 'room' ? r.roomId : null;

@@ -1,10 +1,11 @@
 import { createSignal, Show } from 'solid-js';
 import { ApiFailure } from '../lib/api';
 import { navigate } from '../lib/router';
-import { session } from '../store/session';
+import { useStore } from '../store';
 
 /** Sign in and sign up on one card; a revoked session lands here with its notice. */
 export function LoginRoute(props: { mode: 'login' | 'register' }) {
+  const { session } = useStore();
   const [username, setUsername] = createSignal('');
   const [password, setPassword] = createSignal('');
   const [displayName, setDisplayName] = createSignal('');

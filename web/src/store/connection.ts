@@ -4,29 +4,33 @@ import type { ChatSocket } from '../lib/socket';
 
 export type LinkStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
-const [state, setState] = createStore<{ status: LinkStatus; everConnected: boolean }>({
-  status: 'idle',
-  everConnected: false,
-});
+export function createConnectionStore() {
+  const [state, setState] = createStore<{ status: LinkStatus; everConnected: boolean }>({
+    status: 'idle',
+    everConnected: false,
+  });
 
-let current: ChatSocket | null = null;
+  let current: ChatSocket | null = null;
 
-export const connection = {
-  state,
-  setStatus(status: LinkStatus): void {
-    setState('status', status);
-    if (status === 'connected') setState('everConnected', true);
-  },
-  reset(): void {
-    setState({ status: 'idle', everConnected: false });
-  },
-  socket(): ChatSocket | null {
-    return current;
-  },
-  setSocket(s: ChatSocket | null): void {
-    current = s;
-  },
-  connected(): boolean {
-    return current?.connected ?? false;
-  },
-};
+  return {
+    state,
+    setStatus(status: LinkStatus): void {
+      setState('status', status);
+      if (status === 'connected') setState('everConnected', true);
+    },
+    reset(): void {
+      setState({ status: 'idle', everConnected: false });
+    },
+    socket(): ChatSocket | null {
+      return current;
+    },
+    setSocket(s: ChatSocket | null): void {
+      current = s;
+    },
+    connected(): boolean {
+      return current?.connected ?? false;
+    },
+  };
+}
+
+export type ConnectionStore = ReturnType<typeof createConnectionStore>;

@@ -3,12 +3,12 @@
 import type { Message } from '@converge/protocol';
 import { batch } from 'solid-js';
 import { createStore, produce, reconcile } from 'solid-js/store';
-import { ApiFailure, api } from '../lib/api';
+import { type Api, ApiFailure } from '../lib/api';
 import { newClientMsgId } from '../lib/ids';
 import { AckFailure, emitWithAck } from '../lib/socket';
-import { connection } from './connection';
-import { rooms } from './rooms';
-import { session } from './session';
+import type { ConnectionStore } from './connection';
+import type { RoomsStore } from './rooms';
+import type { SessionStore } from './session';
 
 export const PAGE_SIZE = 50;
 
@@ -33,15 +33,8 @@ export interface Thread {
   error: string | null;
 }
 
-const [threads, setThreads] = createStore<Record<string, Thread>>({});
-
 function emptyThread(): Thread {
   return { messages: [], pending: [], loaded: false, loading: false, hasMore: false, loadingOlder: false, error: null };
-}
-
-function ensure(roomId: string): Thread {
-  if (!threads[roomId]) setThreads(roomId, emptyThread());
-  return threads[roomId]!;
 }
 
 /** Index of the first message with seq >= `seq` (messages are sorted by seq). */
@@ -64,211 +57,230 @@ function failureText(e: unknown): { text: string; retryable: boolean } {
   return { text: 'Not sent', retryable: true };
 }
 
-const syncing = new Map<string, Promise<void>>();
-/** Automatic resend attempts per clientMsgId while connected. */
-const tries = new Map<string, number>();
-const syncAgain = new Set<string>();
+export interface MessagesDeps {
+  api: Pick<Api, 'history' | 'editMessage' | 'deleteMessage'>;
+  connection: Pick<ConnectionStore, 'socket' | 'connected'>;
+  rooms: Pick<RoomsStore, 'get' | 'applyMessage'>;
+  session: Pick<SessionStore, 'me'>;
+}
 
-export const messages = {
-  threads,
+export function createMessagesStore({ api, connection, rooms, session }: MessagesDeps) {
+  const [threads, setThreads] = createStore<Record<string, Thread>>({});
 
-  thread(roomId: string): Thread | undefined {
-    return threads[roomId];
-  },
+  function ensure(roomId: string): Thread {
+    if (!threads[roomId]) setThreads(roomId, emptyThread());
+    return threads[roomId]!;
+  }
 
-  /**
-   * Applies confirmed messages from any path (ack, live event, sync, history) to the room summary and,
-   * when it is loaded, the thread: inserted by seq, never twice; an own message replaces its pending bubble.
-   */
-  apply(roomId: string, list: Message[]): void {
-    if (!list.length) return;
-    const me = session.me();
-    const sortedList = [...list].sort((a, b) => a.seq - b.seq);
-    batch(() => {
+  const syncing = new Map<string, Promise<void>>();
+  /** Automatic resend attempts per clientMsgId while connected. */
+  const tries = new Map<string, number>();
+  const syncAgain = new Set<string>();
+
+  const messages = {
+    threads,
+
+    thread(roomId: string): Thread | undefined {
+      return threads[roomId];
+    },
+
+    /**
+     * Applies confirmed messages from any path (ack, live event, sync, history) to the room summary and,
+     * when it is loaded, the thread: inserted by seq, never twice; an own message replaces its pending bubble.
+     */
+    apply(roomId: string, list: Message[]): void {
+      if (!list.length) return;
+      const me = session.me();
+      const sortedList = [...list].sort((a, b) => a.seq - b.seq);
+      batch(() => {
+        const t = threads[roomId];
+        for (const m of sortedList) {
+          if (t?.loaded) {
+            setThreads(
+              roomId,
+              'messages',
+              produce((arr) => {
+                const last = arr[arr.length - 1];
+                if (!last || m.seq > last.seq) {
+                  arr.push(m);
+                  return;
+                }
+                const i = lowerBound(arr, m.seq);
+                if (arr[i]?.seq === m.seq) arr[i] = m;
+                // Older than the loaded run while more history exists: it arrives with that page.
+                else if (i > 0 || !t.hasMore) arr.splice(i, 0, m);
+              }),
+            );
+          }
+          if (m.senderId === me && t?.pending.some((p) => p.clientMsgId === m.clientMsgId)) {
+            setThreads(roomId, 'pending', (ps) => ps.filter((p) => p.clientMsgId !== m.clientMsgId));
+          }
+          rooms.applyMessage(m);
+        }
+      });
+    },
+
+    /** Opens a room: its latest page, then whatever arrived meanwhile. */
+    async open(roomId: string): Promise<void> {
+      const t = ensure(roomId);
+      if (t.loaded || t.loading) return;
+      setThreads(roomId, { loading: true, error: null });
+      try {
+        const page = await api.history(roomId, { limit: PAGE_SIZE });
+        const list = [...page.messages].sort((a, b) => a.seq - b.seq);
+        batch(() => {
+          setThreads(roomId, { messages: list, hasMore: page.hasMore, loaded: true, loading: false });
+          messages.apply(roomId, list);
+        });
+        const lastSeq = list[list.length - 1]?.seq ?? 0;
+        if ((rooms.get(roomId)?.knownSeq ?? 0) > lastSeq) void messages.sync(roomId);
+      } catch (e) {
+        setThreads(roomId, { loading: false, error: e instanceof Error ? e.message : 'Could not load messages' });
+      }
+    },
+
+    /** The page before the oldest loaded message (infinite scroll upward). */
+    async loadOlder(roomId: string): Promise<void> {
       const t = threads[roomId];
-      for (const m of sortedList) {
-        if (t?.loaded) {
-          setThreads(
-            roomId,
-            'messages',
-            produce((arr) => {
-              const last = arr[arr.length - 1];
-              if (!last || m.seq > last.seq) {
-                arr.push(m);
-                return;
-              }
-              const i = lowerBound(arr, m.seq);
-              if (arr[i]?.seq === m.seq) arr[i] = m;
-              // Older than the loaded run while more history exists: it arrives with that page.
-              else if (i > 0 || !t.hasMore) arr.splice(i, 0, m);
-            }),
-          );
-        }
-        if (m.senderId === me && t?.pending.some((p) => p.clientMsgId === m.clientMsgId)) {
-          setThreads(roomId, 'pending', (ps) => ps.filter((p) => p.clientMsgId !== m.clientMsgId));
-        }
-        rooms.applyMessage(m);
+      if (!t?.loaded || t.loadingOlder || !t.hasMore) return;
+      const first = t.messages[0]?.seq;
+      if (first === undefined || first <= 1) {
+        setThreads(roomId, 'hasMore', false);
+        return;
       }
-    });
-  },
+      setThreads(roomId, 'loadingOlder', true);
+      try {
+        const page = await api.history(roomId, { before: first, limit: PAGE_SIZE });
+        const older = page.messages.filter((m) => m.seq < first).sort((a, b) => a.seq - b.seq);
+        batch(() => {
+          setThreads(roomId, 'messages', (arr) => [...older, ...arr]);
+          setThreads(roomId, { hasMore: page.hasMore && (older[0]?.seq ?? 1) > 1, loadingOlder: false });
+        });
+      } catch {
+        setThreads(roomId, 'loadingOlder', false);
+      }
+    },
 
-  /** Opens a room: its latest page, then whatever arrived meanwhile. */
-  async open(roomId: string): Promise<void> {
-    const t = ensure(roomId);
-    if (t.loaded || t.loading) return;
-    setThreads(roomId, { loading: true, error: null });
-    try {
-      const page = await api.history(roomId, { limit: PAGE_SIZE });
-      const list = [...page.messages].sort((a, b) => a.seq - b.seq);
-      batch(() => {
-        setThreads(roomId, { messages: list, hasMore: page.hasMore, loaded: true, loading: false });
-        messages.apply(roomId, list);
-      });
-      const lastSeq = list[list.length - 1]?.seq ?? 0;
-      if ((rooms.get(roomId)?.knownSeq ?? 0) > lastSeq) void messages.sync(roomId);
-    } catch (e) {
-      setThreads(roomId, { loading: false, error: e instanceof Error ? e.message : 'Could not load messages' });
-    }
-  },
+    /**
+     * Catches a room up from the last seq we hold (`room:sync`, oldest first, until no more), so nothing
+     * is missing or doubled after a reconnect or a seq gap. One sync per room at a time; a request during
+     * one runs again after it.
+     */
+    sync(roomId: string): Promise<void> {
+      const running = syncing.get(roomId);
+      if (running) {
+        syncAgain.add(roomId);
+        return running;
+      }
+      const run = (async () => {
+        do {
+          syncAgain.delete(roomId);
+          for (let rounds = 0; rounds < 100; rounds++) {
+            const socket = connection.socket();
+            const rv = rooms.get(roomId);
+            if (!socket || !rv) return;
+            const t = threads[roomId];
+            const threadLast = t?.loaded ? (t.messages[t.messages.length - 1]?.seq ?? 0) : rv.knownSeq;
+            const after = Math.min(threadLast, rv.knownSeq);
+            const ack = await emitWithAck(socket, 'room:sync', { roomId, afterSeq: after, limit: 500 }, 10_000);
+            messages.apply(roomId, ack.messages);
+            if (!ack.hasMore || !ack.messages.length) break;
+          }
+        } while (syncAgain.has(roomId));
+      })()
+        .catch(() => {
+          // Disconnected mid-sync: the next connect syncs every room again.
+        })
+        .finally(() => syncing.delete(roomId));
+      syncing.set(roomId, run);
+      return run;
+    },
 
-  /** The page before the oldest loaded message (infinite scroll upward). */
-  async loadOlder(roomId: string): Promise<void> {
-    const t = threads[roomId];
-    if (!t?.loaded || t.loadingOlder || !t.hasMore) return;
-    const first = t.messages[0]?.seq;
-    if (first === undefined || first <= 1) {
-      setThreads(roomId, 'hasMore', false);
-      return;
-    }
-    setThreads(roomId, 'loadingOlder', true);
-    try {
-      const page = await api.history(roomId, { before: first, limit: PAGE_SIZE });
-      const older = page.messages.filter((m) => m.seq < first).sort((a, b) => a.seq - b.seq);
-      batch(() => {
-        setThreads(roomId, 'messages', (arr) => [...older, ...arr]);
-        setThreads(roomId, { hasMore: page.hasMore && (older[0]?.seq ?? 1) > 1, loadingOlder: false });
-      });
-    } catch {
-      setThreads(roomId, 'loadingOlder', false);
-    }
-  },
+    /** An optimistic send: a pending bubble now, confirmed (or failed with a retry) when the ack comes. */
+    send(roomId: string, body: string): void {
+      const p: PendingMessage = {
+        clientMsgId: newClientMsgId(),
+        roomId,
+        body,
+        createdAt: new Date().toISOString(),
+        state: 'sending',
+        error: null,
+        retryable: true,
+      };
+      ensure(roomId);
+      setThreads(roomId, 'pending', (ps) => [...ps, p]);
+      void messages.attempt(roomId, p.clientMsgId);
+    },
 
-  /**
-   * Catches a room up from the last seq we hold (`room:sync`, oldest first, until no more), so nothing
-   * is missing or doubled after a reconnect or a seq gap. One sync per room at a time; a request during
-   * one runs again after it.
-   */
-  sync(roomId: string): Promise<void> {
-    const running = syncing.get(roomId);
-    if (running) {
-      syncAgain.add(roomId);
-      return running;
-    }
-    const run = (async () => {
-      do {
-        syncAgain.delete(roomId);
-        for (let rounds = 0; rounds < 100; rounds++) {
-          const socket = connection.socket();
-          const rv = rooms.get(roomId);
-          if (!socket || !rv) return;
-          const t = threads[roomId];
-          const threadLast = t?.loaded ? (t.messages[t.messages.length - 1]?.seq ?? 0) : rv.knownSeq;
-          const after = Math.min(threadLast, rv.knownSeq);
-          const ack = await emitWithAck(socket, 'room:sync', { roomId, afterSeq: after, limit: 500 }, 10_000);
-          messages.apply(roomId, ack.messages);
-          if (!ack.hasMore || !ack.messages.length) break;
+    /** Sends (or resends, with the same clientMsgId, so the server stores it once) a pending message. */
+    async attempt(roomId: string, clientMsgId: string): Promise<void> {
+      const p = threads[roomId]?.pending.find((x) => x.clientMsgId === clientMsgId);
+      if (!p) return;
+      const setP = (patch: Partial<PendingMessage>) =>
+        setThreads(roomId, 'pending', (x) => x.clientMsgId === clientMsgId, patch);
+      setP({ state: 'sending', error: null });
+      try {
+        const socket = connection.socket();
+        if (!socket) throw new AckFailure('DISCONNECTED', 'Not connected');
+        const ack = await emitWithAck(socket, 'message:send', { roomId, body: p.body, clientMsgId }, 10_000);
+        messages.apply(roomId, [ack.message]);
+        tries.delete(clientMsgId);
+      } catch (e) {
+        const f = failureText(e);
+        setP({ state: 'failed', error: f.text, retryable: f.retryable });
+        // Connected, yet no ack (a timeout across a short blip, a rate limit): try again a few times
+        // by itself. Disconnected: the next connect resends it (resendFailed).
+        const n = (tries.get(clientMsgId) ?? 0) + 1;
+        tries.set(clientMsgId, n);
+        if (f.retryable && n < 4 && connection.connected()) {
+          setTimeout(() => {
+            const still = threads[roomId]?.pending.find((x) => x.clientMsgId === clientMsgId);
+            if (still?.state === 'failed' && connection.connected()) void messages.attempt(roomId, clientMsgId);
+          }, 1000 * n);
         }
-      } while (syncAgain.has(roomId));
-    })()
-      .catch(() => {
-        // Disconnected mid-sync: the next connect syncs every room again.
-      })
-      .finally(() => syncing.delete(roomId));
-    syncing.set(roomId, run);
-    return run;
-  },
+      }
+    },
 
-  /** An optimistic send: a pending bubble now, confirmed (or failed with a retry) when the ack comes. */
-  send(roomId: string, body: string): void {
-    const p: PendingMessage = {
-      clientMsgId: newClientMsgId(),
-      roomId,
-      body,
-      createdAt: new Date().toISOString(),
-      state: 'sending',
-      error: null,
-      retryable: true,
-    };
-    ensure(roomId);
-    setThreads(roomId, 'pending', (ps) => [...ps, p]);
-    void messages.attempt(roomId, p.clientMsgId);
-  },
+    /** After a reconnect: resend what failed for want of a connection. */
+    resendFailed(): void {
+      tries.clear();
+      for (const [roomId, t] of Object.entries(threads)) {
+        for (const p of t.pending) if (p.state === 'failed' && p.retryable) void messages.attempt(roomId, p.clientMsgId);
+      }
+    },
 
-  /** Sends (or resends, with the same clientMsgId, so the server stores it once) a pending message. */
-  async attempt(roomId: string, clientMsgId: string): Promise<void> {
-    const p = threads[roomId]?.pending.find((x) => x.clientMsgId === clientMsgId);
-    if (!p) return;
-    const setP = (patch: Partial<PendingMessage>) =>
-      setThreads(roomId, 'pending', (x) => x.clientMsgId === clientMsgId, patch);
-    setP({ state: 'sending', error: null });
-    try {
+    discard(roomId: string, clientMsgId: string): void {
+      setThreads(roomId, 'pending', (ps) => ps.filter((p) => p.clientMsgId !== clientMsgId));
+    },
+
+    async edit(roomId: string, seq: number, body: string): Promise<void> {
       const socket = connection.socket();
-      if (!socket) throw new AckFailure('DISCONNECTED', 'Not connected');
-      const ack = await emitWithAck(socket, 'message:send', { roomId, body: p.body, clientMsgId }, 10_000);
-      messages.apply(roomId, [ack.message]);
-      tries.delete(clientMsgId);
-    } catch (e) {
-      const f = failureText(e);
-      setP({ state: 'failed', error: f.text, retryable: f.retryable });
-      // Connected, yet no ack (a timeout across a short blip, a rate limit): try again a few times
-      // by itself. Disconnected: the next connect resends it (resendFailed).
-      const n = (tries.get(clientMsgId) ?? 0) + 1;
-      tries.set(clientMsgId, n);
-      if (f.retryable && n < 4 && connection.connected()) {
-        setTimeout(() => {
-          const still = threads[roomId]?.pending.find((x) => x.clientMsgId === clientMsgId);
-          if (still?.state === 'failed' && connection.connected()) void messages.attempt(roomId, clientMsgId);
-        }, 1000 * n);
-      }
-    }
-  },
+      const updated = socket?.connected
+        ? (await emitWithAck(socket, 'message:edit', { roomId, seq, body })).message
+        : await api.editMessage(roomId, seq, body);
+      messages.apply(roomId, [updated]);
+    },
 
-  /** After a reconnect: resend what failed for want of a connection. */
-  resendFailed(): void {
-    tries.clear();
-    for (const [roomId, t] of Object.entries(threads)) {
-      for (const p of t.pending) if (p.state === 'failed' && p.retryable) void messages.attempt(roomId, p.clientMsgId);
-    }
-  },
+    async remove(roomId: string, seq: number): Promise<void> {
+      const socket = connection.socket();
+      if (socket?.connected) await emitWithAck(socket, 'message:delete', { roomId, seq });
+      else await api.deleteMessage(roomId, seq);
+      const t = threads[roomId];
+      const m = t?.messages.find((x) => x.seq === seq);
+      if (m && !m.deletedAt) messages.apply(roomId, [{ ...m, body: null, deletedAt: new Date().toISOString() }]);
+    },
 
-  discard(roomId: string, clientMsgId: string): void {
-    setThreads(roomId, 'pending', (ps) => ps.filter((p) => p.clientMsgId !== clientMsgId));
-  },
+    drop(roomId: string): void {
+      setThreads(produce((t) => void delete t[roomId]));
+    },
 
-  async edit(roomId: string, seq: number, body: string): Promise<void> {
-    const socket = connection.socket();
-    const updated = socket?.connected
-      ? (await emitWithAck(socket, 'message:edit', { roomId, seq, body })).message
-      : await api.editMessage(roomId, seq, body);
-    messages.apply(roomId, [updated]);
-  },
+    reset(): void {
+      setThreads(reconcile({}));
+      syncing.clear();
+      syncAgain.clear();
+    },
+  };
+  return messages;
+}
 
-  async remove(roomId: string, seq: number): Promise<void> {
-    const socket = connection.socket();
-    if (socket?.connected) await emitWithAck(socket, 'message:delete', { roomId, seq });
-    else await api.deleteMessage(roomId, seq);
-    const t = threads[roomId];
-    const m = t?.messages.find((x) => x.seq === seq);
-    if (m && !m.deletedAt) messages.apply(roomId, [{ ...m, body: null, deletedAt: new Date().toISOString() }]);
-  },
-
-  drop(roomId: string): void {
-    setThreads(produce((t) => void delete t[roomId]));
-  },
-
-  reset(): void {
-    setThreads(reconcile({}));
-    syncing.clear();
-    syncAgain.clear();
-  },
-};
+export type MessagesStore = ReturnType<typeof createMessagesStore>;

@@ -16,10 +16,11 @@
 //   forgets everything and the login page explains why.
 import type { AuthResult, TokenPair, User } from '@converge/protocol';
 import { createStore } from 'solid-js/store';
-import { ApiFailure, api, useTokenSource } from '../lib/api';
+import { type Api, ApiFailure } from '../lib/api';
 import { tokenTimes } from '../lib/jwt';
 
 const REFRESH_KEY = 'converge.refreshToken';
+const REVOKED = 'Your session has ended (signed out elsewhere or revoked). Please sign in again.';
 
 export type SessionStatus = 'restoring' | 'signedOut' | 'signedIn';
 
@@ -30,171 +31,181 @@ interface SessionState {
   notice: string | null;
 }
 
-const [state, setState] = createStore<SessionState>({ status: 'restoring', user: null, notice: null });
-
-let accessToken: string | null = null;
-let refreshTimer: ReturnType<typeof setTimeout> | undefined;
-const tokenListeners = new Set<(token: string) => void>();
-const endListeners = new Set<() => void>();
-
-function storedRefreshToken(): string | null {
-  try {
-    return sessionStorage.getItem(REFRESH_KEY);
-  } catch {
-    return null;
-  }
-}
-
-function storeRefreshToken(token: string | null): void {
-  try {
-    if (token) sessionStorage.setItem(REFRESH_KEY, token);
-    else sessionStorage.removeItem(REFRESH_KEY);
-  } catch {
-    // Storage disabled: the session still works until the tab is reloaded.
-  }
-}
-
-function schedule(token: string): void {
-  clearTimeout(refreshTimer);
-  const t = tokenTimes(token);
-  if (!t) return;
-  // A minute before expiry, or at 80% of the lifetime when tokens are short-lived.
-  const lifetimeMs = Math.max(0, (t.exp - t.iat) * 1000);
-  const at = t.exp * 1000 - Math.min(60_000, lifetimeMs * 0.2);
-  refreshTimer = setTimeout(() => void refresh(), Math.max(1000, at - Date.now()));
-}
-
-function adopt(pair: TokenPair): void {
-  accessToken = pair.accessToken;
-  storeRefreshToken(pair.refreshToken);
-  schedule(pair.accessToken);
-  for (const l of tokenListeners) l(pair.accessToken);
-}
-
-function forget(notice: string | null): void {
-  clearTimeout(refreshTimer);
-  accessToken = null;
-  storeRefreshToken(null);
-  const wasSignedIn = state.status === 'signedIn';
-  setState({ status: 'signedOut', user: null, notice });
-  if (wasSignedIn) for (const l of endListeners) l();
-}
-
-const REVOKED = 'Your session has ended (signed out elsewhere or revoked). Please sign in again.';
-
 type Outcome = 'ok' | 'revoked' | 'unreachable';
-let inFlight: Promise<Outcome> | null = null;
 
-/** Single-flight refresh: every caller waits on the same request, so a rotated token is spent once. */
-function refreshOutcome(): Promise<Outcome> {
-  if (inFlight) return inFlight;
-  const token = storedRefreshToken();
-  if (!token) {
-    if (state.status === 'signedIn') forget(REVOKED);
-    return Promise.resolve('revoked');
-  }
-  inFlight = (async (): Promise<Outcome> => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        adopt(await api.refresh(token));
-        return 'ok';
-      } catch (e) {
-        if (e instanceof ApiFailure && (e.code === 'UNAUTHENTICATED' || e.code === 'VALIDATION_FAILED')) {
-          // A stored token the server refuses: signed out elsewhere, reused, or expired.
-          forget(REVOKED);
-          return 'revoked';
-        }
-        // Offline or the user service is down: the session is not lost, try again shortly.
-        if (attempt >= 2) {
-          if (state.status === 'signedIn') {
-            clearTimeout(refreshTimer);
-            refreshTimer = setTimeout(() => void refreshOutcome(), 10_000);
-          }
-          return 'unreachable';
-        }
-        await new Promise((r) => setTimeout(r, 1000 * (attempt + 1)));
-      }
-    }
-  })().finally(() => {
-    inFlight = null;
-  });
-  return inFlight;
+/** Where the refresh token is kept: the tab's sessionStorage in the app (see above). */
+export type TokenStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+export interface SessionDeps {
+  api: Pick<Api, 'refresh' | 'me' | 'login' | 'register' | 'logout'>;
+  storage: TokenStorage;
 }
 
-export function refresh(): Promise<boolean> {
-  return refreshOutcome().then((o) => o === 'ok');
-}
+export function createSessionStore({ api, storage }: SessionDeps) {
+  const [state, setState] = createStore<SessionState>({ status: 'restoring', user: null, notice: null });
 
-useTokenSource({ accessToken: () => accessToken, refresh });
+  let accessToken: string | null = null;
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  const tokenListeners = new Set<(token: string) => void>();
+  const endListeners = new Set<() => void>();
 
-function signedIn(result: AuthResult): void {
-  adopt(result);
-  setState({ status: 'signedIn', user: result.user, notice: null });
-}
-
-export const session = {
-  state,
-  accessToken: () => accessToken,
-  refresh,
-
-  /** On page load: a refresh token from this tab's earlier life brings the session back. */
-  async restore(): Promise<void> {
-    if (!storedRefreshToken()) {
-      setState('status', 'signedOut');
-      return;
-    }
-    // The user service unreachable (offline, a deploy) is not a lost session: keep trying.
-    for (let outcome = await refreshOutcome(); outcome !== 'ok'; outcome = await refreshOutcome()) {
-      if (outcome === 'revoked') return;
-      setState('notice', "Can't reach Converge right now. Retrying…");
-      await new Promise((r) => setTimeout(r, 3000));
-    }
+  function storedRefreshToken(): string | null {
     try {
-      const user = await api.me();
-      setState({ status: 'signedIn', user, notice: null });
+      return storage.getItem(REFRESH_KEY);
     } catch {
-      forget(null);
+      return null;
     }
-  },
+  }
 
-  async login(username: string, password: string): Promise<void> {
-    signedIn(await api.login(username, password));
-  },
+  function storeRefreshToken(token: string | null): void {
+    try {
+      if (token) storage.setItem(REFRESH_KEY, token);
+      else storage.removeItem(REFRESH_KEY);
+    } catch {
+      // Storage disabled: the session still works until the tab is reloaded.
+    }
+  }
 
-  async register(username: string, password: string, displayName?: string): Promise<void> {
-    signedIn(await api.register(username, password, displayName));
-  },
+  function schedule(token: string): void {
+    clearTimeout(refreshTimer);
+    const t = tokenTimes(token);
+    if (!t) return;
+    // A minute before expiry, or at 80% of the lifetime when tokens are short-lived.
+    const lifetimeMs = Math.max(0, (t.exp - t.iat) * 1000);
+    const at = t.exp * 1000 - Math.min(60_000, lifetimeMs * 0.2);
+    refreshTimer = setTimeout(() => void refresh(), Math.max(1000, at - Date.now()));
+  }
 
-  async logout(): Promise<void> {
+  function adopt(pair: TokenPair): void {
+    accessToken = pair.accessToken;
+    storeRefreshToken(pair.refreshToken);
+    schedule(pair.accessToken);
+    for (const l of tokenListeners) l(pair.accessToken);
+  }
+
+  function forget(notice: string | null): void {
+    clearTimeout(refreshTimer);
+    accessToken = null;
+    storeRefreshToken(null);
+    const wasSignedIn = state.status === 'signedIn';
+    setState({ status: 'signedOut', user: null, notice });
+    if (wasSignedIn) for (const l of endListeners) l();
+  }
+
+  let inFlight: Promise<Outcome> | null = null;
+
+  /** Single-flight refresh: every caller waits on the same request, so a rotated token is spent once. */
+  function refreshOutcome(): Promise<Outcome> {
+    if (inFlight) return inFlight;
     const token = storedRefreshToken();
-    forget(null);
-    if (token) await api.logout(token).catch(() => undefined);
-  },
+    if (!token) {
+      if (state.status === 'signedIn') forget(REVOKED);
+      return Promise.resolve('revoked');
+    }
+    inFlight = (async (): Promise<Outcome> => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          adopt(await api.refresh(token));
+          return 'ok';
+        } catch (e) {
+          if (e instanceof ApiFailure && (e.code === 'UNAUTHENTICATED' || e.code === 'VALIDATION_FAILED')) {
+            // A stored token the server refuses: signed out elsewhere, reused, or expired.
+            forget(REVOKED);
+            return 'revoked';
+          }
+          // Offline or the user service is down: the session is not lost, try again shortly.
+          if (attempt >= 2) {
+            if (state.status === 'signedIn') {
+              clearTimeout(refreshTimer);
+              refreshTimer = setTimeout(() => void refreshOutcome(), 10_000);
+            }
+            return 'unreachable';
+          }
+          await new Promise((r) => setTimeout(r, 1000 * (attempt + 1)));
+        }
+      }
+    })().finally(() => {
+      inFlight = null;
+    });
+    return inFlight;
+  }
 
-  /** The server refused our credentials for good (e.g. the socket after a failed refresh). */
-  revoked(): void {
-    if (state.status === 'signedIn') forget(REVOKED);
-  },
+  function refresh(): Promise<boolean> {
+    return refreshOutcome().then((o) => o === 'ok');
+  }
 
-  setUser(user: User): void {
-    setState('user', user);
-  },
+  function signedIn(result: AuthResult): void {
+    adopt(result);
+    setState({ status: 'signedIn', user: result.user, notice: null });
+  }
 
-  clearNotice(): void {
-    setState('notice', null);
-  },
+  const session = {
+    state,
+    accessToken: () => accessToken,
+    refresh,
 
-  onToken(l: (token: string) => void): () => void {
-    tokenListeners.add(l);
-    return () => tokenListeners.delete(l);
-  },
+    /** On page load: a refresh token from this tab's earlier life brings the session back. */
+    async restore(): Promise<void> {
+      if (!storedRefreshToken()) {
+        setState('status', 'signedOut');
+        return;
+      }
+      // The user service unreachable (offline, a deploy) is not a lost session: keep trying.
+      for (let outcome = await refreshOutcome(); outcome !== 'ok'; outcome = await refreshOutcome()) {
+        if (outcome === 'revoked') return;
+        setState('notice', "Can't reach Converge right now. Retrying…");
+        await new Promise((r) => setTimeout(r, 3000));
+      }
+      try {
+        const user = await api.me();
+        setState({ status: 'signedIn', user, notice: null });
+      } catch {
+        forget(null);
+      }
+    },
 
-  onEnd(l: () => void): () => void {
-    endListeners.add(l);
-    return () => endListeners.delete(l);
-  },
+    async login(username: string, password: string): Promise<void> {
+      signedIn(await api.login(username, password));
+    },
 
-  me(): string {
-    return state.user?.id ?? '';
-  },
-};
+    async register(username: string, password: string, displayName?: string): Promise<void> {
+      signedIn(await api.register(username, password, displayName));
+    },
+
+    async logout(): Promise<void> {
+      const token = storedRefreshToken();
+      forget(null);
+      if (token) await api.logout(token).catch(() => undefined);
+    },
+
+    /** The server refused our credentials for good (e.g. the socket after a failed refresh). */
+    revoked(): void {
+      if (state.status === 'signedIn') forget(REVOKED);
+    },
+
+    setUser(user: User): void {
+      setState('user', user);
+    },
+
+    clearNotice(): void {
+      setState('notice', null);
+    },
+
+    onToken(l: (token: string) => void): () => void {
+      tokenListeners.add(l);
+      return () => tokenListeners.delete(l);
+    },
+
+    onEnd(l: () => void): () => void {
+      endListeners.add(l);
+      return () => endListeners.delete(l);
+    },
+
+    me(): string {
+      return state.user?.id ?? '';
+    },
+  };
+  return session;
+}
+
+export type SessionStore = ReturnType<typeof createSessionStore>;
