@@ -9,6 +9,9 @@ import {
   sendMessageBodySchema,
   clientEventSchemas,
   charCount,
+  ClientEvent,
+  memberSchema,
+  ServerEvent,
 } from './index';
 
 const id = '7d3f1a52-9c1e-4b1a-8f4e-2b9e6c1d0a11';
@@ -66,4 +69,19 @@ test('room:sync limits the page to 500', () => {
   assert.ok(!s.safeParse({ roomId: id, afterSeq: 0, limit: 501 }).success);
   assert.ok(!s.safeParse({ roomId: id, afterSeq: -1 }).success);
   assert.ok(!s.safeParse(null).success);
+});
+
+test('the event-name constants are the wire names, one per event', () => {
+  assert.equal(ClientEvent.MessageSend, 'message:send');
+  assert.deepEqual(Object.values(ClientEvent).sort(), Object.keys(clientEventSchemas).sort());
+  assert.equal(ServerEvent.MessageNew, 'message:new');
+  assert.equal(new Set(Object.values(ServerEvent)).size, Object.values(ServerEvent).length);
+});
+
+test('a member may carry the display name the chat service knows, or null, or none', () => {
+  const m = { userId: id, role: 'member' };
+  assert.ok(memberSchema.safeParse(m).success);
+  assert.ok(memberSchema.safeParse({ ...m, displayName: null }).success);
+  assert.equal(memberSchema.parse({ ...m, displayName: 'Erin' }).displayName, 'Erin');
+  assert.ok(!memberSchema.safeParse({ ...m, displayName: 7 }).success);
 });

@@ -9,7 +9,16 @@ export type RoomKind = z.infer<typeof roomKindSchema>;
 export const memberRoleSchema = z.enum(['admin', 'member']);
 export type MemberRole = z.infer<typeof memberRoleSchema>;
 
-export const memberSchema = z.object({ userId: uuidSchema, role: memberRoleSchema });
+/**
+ * A member as rooms list them. `displayName` comes from the user directory the chat service keeps
+ * (null: the user is unknown to it yet, or deleted); absent where only the membership is answered
+ * (`POST /rooms/:id/members`).
+ */
+export const memberSchema = z.object({
+  userId: uuidSchema,
+  role: memberRoleSchema,
+  displayName: z.string().nullable().optional(),
+});
 export type Member = z.infer<typeof memberSchema>;
 
 export const roomSchema = z.object({

@@ -4,6 +4,17 @@ import { clientMsgIdSchema, MAX_SYNC_LIMIT, messageBodySchema, type Message } fr
 import { seqSchema, uuidSchema } from './primitives';
 import type { Room } from './rooms';
 
+/** The names of the client → server events: services and clients use these, never bare strings. */
+export const ClientEvent = {
+  MessageSend: 'message:send',
+  MessageEdit: 'message:edit',
+  MessageDelete: 'message:delete',
+  RoomSync: 'room:sync',
+  RoomRead: 'room:read',
+  Typing: 'typing',
+  AuthRefresh: 'auth:refresh',
+} as const;
+
 /** Client → server events, each with its payload schema. Every one takes an ack callback. */
 export const clientEventSchemas = {
   'message:send': z.strictObject({ roomId: uuidSchema, body: messageBodySchema, clientMsgId: clientMsgIdSchema }),
@@ -21,6 +32,11 @@ export const clientEventSchemas = {
 
 export type ClientEventName = keyof typeof clientEventSchemas;
 export type ClientEventPayload<E extends ClientEventName> = z.infer<(typeof clientEventSchemas)[E]>;
+
+// Compile-time check both ways: every constant names an event with a schema, every schema has a constant.
+type ClientEventConstant = (typeof ClientEvent)[keyof typeof ClientEvent];
+const _everyClientEventNamed: [ClientEventConstant, ClientEventName] extends [ClientEventName, ClientEventConstant] ? true : never = true;
+void _everyClientEventNamed;
 
 export type AckFailure = { ok: false; error: ApiError };
 export type Ack<T extends object = object> = ({ ok: true } & T) | AckFailure;
@@ -50,6 +66,30 @@ export interface ServerToClientEvents {
   /** Sent before the server closes a socket on shutdown: reconnect (to another pod) after `afterMs`. */
   'server:shutdown': (payload: { reconnect: true; afterMs: number }) => void;
 }
+
+/** The names of the server → client events. */
+export const ServerEvent = {
+  MessageNew: 'message:new',
+  MessageUpdated: 'message:updated',
+  RoomAdded: 'room:added',
+  RoomRemoved: 'room:removed',
+  RoomUpdated: 'room:updated',
+  RoomRead: 'room:read',
+  Typing: 'typing',
+  Presence: 'presence',
+  AuthExpired: 'auth:expired',
+  ServerShutdown: 'server:shutdown',
+} as const;
+
+export type ServerEventName = keyof ServerToClientEvents;
+type ServerEventConstant = (typeof ServerEvent)[keyof typeof ServerEvent];
+const _everyServerEventNamed: [ServerEventConstant, ServerEventName] extends [ServerEventName, ServerEventConstant] ? true : never = true;
+void _everyServerEventNamed;
+
+/** The event map per client event: the payload (as parsed) and what a successful ack carries. */
+export type ClientEvents = {
+  [E in ClientEventName]: { payload: ClientEventPayload<E>; ack: ClientEventAcks[E] };
+};
 
 export type ClientToServerEvents = {
   [E in ClientEventName]: (payload: ClientEventPayload<E>, ack: (a: Ack<ClientEventAcks[E]>) => void) => void;

@@ -4,7 +4,7 @@ import { HealthRegistry, type Logger, type Metrics, type NatsLink, type Redis, R
 import { CHAT_METRICS, type ChatMetrics } from './chat.metrics';
 import type { ChatConfig } from './config';
 import { ChatService } from './domain/chat.service';
-import { TokenVerifier } from './security/token-verifier';
+import { TokenVerifier } from './auth/token-verifier';
 import { AuthGuard, RoomsController } from './transport/http/rooms.controller';
 
 export interface ChatModuleDeps {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Pool } from 'pg';
-import { CHAT_STREAM, type Room } from '@converge/protocol';
+import { CHAT_STREAM, type Room, ServerEvent } from '@converge/protocol';
 import {
   createLogger,
   createMetrics,
@@ -21,16 +21,17 @@ import { ChatService } from './domain/chat.service';
 import type { ChatMessage, ChatNotifier } from './domain/ports';
 import { UserEventsService } from './domain/user-events.service';
 import { UserEventsConsumer } from './events/user.consumer';
-import { PgChatRepository } from './persistence/chat.repository';
 import { MIGRATION_LOCK, runMigrations } from './persistence/data-source';
+import { PgMessageRepository } from './persistence/message.repository';
+import { PgRoomRepository } from './persistence/room.repository';
 import { PgUserDirectory } from './persistence/user.directory';
-import { RedisSendLimiter } from './security/send-limiter';
-import { TokenVerifier } from './security/token-verifier';
+import { RedisSendLimiter } from './limits/send-limiter';
+import { TokenVerifier } from './auth/token-verifier';
 import { mountGraphQL } from './transport/graphql/graphql.server';
 import { RoomEventBus } from './transport/graphql/room-event.bus';
 import { leftTopic, messageAddedTopic, messageUpdatedTopic } from './transport/graphql/rooms.resolver';
 import { buildChatSchema } from './transport/graphql/schema';
-import { SocketWork } from './transport/socket/ack';
+import { SocketWork } from './transport/socket/socket-work';
 import { PresenceTracker } from './transport/socket/presence.tracker';
 import { createSocketAdapter, watchRedis } from './transport/socket/redis-adapter';
 import { SocketNotifier } from './transport/socket/socket.notifier';
@@ -99,12 +100,13 @@ export async function startChatService(config: ChatConfig, o: StartChatOptions =
     ensureStream(await nc.jetstreamManager(), CHAT_STREAM, ['chat.>']),
   );
   const relay = new OutboxRelay({ pool: relayPool, nats, logger });
-  const repo = new PgChatRepository(pool, () => relay.kick());
+  const rooms = new PgRoomRepository(pool, () => relay.kick());
+  const messages = new PgMessageRepository(pool, () => relay.kick());
   const sockets = new SocketNotifier();
   const bus = new RoomEventBus(redis, gqlSub, logger);
   const presence = new PresenceTracker(redis, logger, config.PRESENCE_TTL_MS);
   const limiter = new RedisSendLimiter(redis, { perSecond: config.SEND_RATE_PER_SECOND, burst: config.SEND_BURST });
-  const chat = new ChatService(repo, new FanOut(sockets, bus), limiter, presence);
+  const chat = new ChatService({ rooms, messages }, new FanOut(sockets, bus), limiter, presence);
   const consumer = new UserEventsConsumer(nats, new UserEventsService(new PgUserDirectory(pool, () => relay.kick()), chat), logger);
   const tokens = new TokenVerifier(config.JWKS_URL, config.JWT_ISSUER, config.JWT_AUDIENCE);
   const schema = await buildChatSchema({ chat, bus, metrics: chatMetrics });
@@ -123,7 +125,7 @@ export async function startChatService(config: ChatConfig, o: StartChatOptions =
       io = createSocketServer({
         http,
         chat,
-        repo,
+        rooms,
         tokens,
         notifier: sockets,
         adapter,
@@ -143,7 +145,7 @@ export async function startChatService(config: ChatConfig, o: StartChatOptions =
           work.draining = true;
           await work.settled(config.SHUTDOWN_TIMEOUT_MS / 2);
           // Then the reconnect hint, a moment for it to leave, and this pod's sockets close.
-          io?.local.emit('server:shutdown', { reconnect: true, afterMs: 0 });
+          io?.local.emit(ServerEvent.ServerShutdown, { reconnect: true, afterMs: 0 });
           await new Promise((r) => setTimeout(r, 100));
           io?.local.disconnectSockets(true);
           await presence.stop();

@@ -1,23 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import {
-  addMemberBodySchema,
+  type AddMemberBody,
   AppError,
-  clientEventSchemas,
-  createRoomBodySchema,
+  type CreateRoomBody,
   DEFAULT_HISTORY_LIMIT,
   DEFAULT_SYNC_LIMIT,
-  editMessageBodySchema,
-  historyQuerySchema,
-  parseOrThrow,
-  readBodySchema,
-  renameRoomBodySchema,
+  type EditMessageBody,
+  type HistoryQuery,
+  type ReadBody,
+  type RenameRoomBody,
   type Room,
-  roomIdParamSchema,
-  sendMessageBodySchema,
-  seqParamSchema,
-  uuidSchema,
+  type SendMessageBody,
 } from '@converge/protocol';
-import type { ChatMessage, ChatNotifier, ChatRepository, PresenceReader, SendLimiter } from './ports';
+import type { ChatMessage, ChatNotifier, MessageRepository, PresenceReader, RoomRepository, SendLimiter } from './ports';
 
 const notFound = () => new AppError('NOT_FOUND', 'no such room');
 const throwNotFound = (): never => {
@@ -39,42 +34,53 @@ export interface SendOutcome {
   created: boolean;
 }
 
+/** What `room:sync` asks for (the parsed payload). */
+export interface SyncRequest {
+  roomId: string;
+  afterSeq: number;
+  limit?: number | undefined;
+}
+
 const unlimited: SendLimiter = { consume: async () => undefined };
 const nobodyOnline: PresenceReader = { online: async () => new Set() };
 
+/** The repositories the use cases work on, one per aggregate. */
+export interface ChatRepositories {
+  rooms: RoomRepository;
+  messages: MessageRepository;
+}
+
 /**
  * Rooms, members and messages: every use case of the contract, shared by REST, Socket.IO and GraphQL.
- * Inputs arrive unparsed and are validated here with the contract's schemas.
+ * Inputs arrive parsed: each transport validates once at its edge with the contract's schemas.
  */
 export class ChatService {
+  private readonly rooms: RoomRepository;
+  private readonly messages: MessageRepository;
+
   constructor(
-    private readonly repo: ChatRepository,
+    repos: ChatRepositories,
     private readonly notify: ChatNotifier,
     private readonly limiter: SendLimiter = unlimited,
     private readonly presenceReader: PresenceReader = nobodyOnline,
-  ) {}
-
-  /** A room id from a path or payload; anything that is not a UUID is a room nobody may know. */
-  private roomId(raw: unknown): string {
-    const r = roomIdParamSchema.safeParse(raw);
-    if (!r.success) throw notFound();
-    return r.data;
+  ) {
+    this.rooms = repos.rooms;
+    this.messages = repos.messages;
   }
 
   private async requireMember(roomId: string, userId: string) {
-    const m = await this.repo.membershipOf(roomId, userId);
+    const m = await this.rooms.membershipOf(roomId, userId);
     if (!m) throw notFound();
     return m;
   }
 
-  async createRoom(callerId: string, input: unknown): Promise<{ room: Room; created: boolean }> {
-    const body = parseOrThrow(createRoomBodySchema, input);
+  async createRoom(callerId: string, body: CreateRoomBody): Promise<{ room: Room; created: boolean }> {
     if ('directWith' in body) {
       if (body.directWith === callerId) throw new AppError('VALIDATION_FAILED', 'directWith: a DM needs another user');
       const key = directKey(callerId, body.directWith);
-      const existing = await this.repo.findDirect(key, callerId);
+      const existing = await this.rooms.findDirect(key, callerId);
       if (existing) return { room: existing, created: false };
-      const room = await this.repo.createRoom(
+      const room = await this.rooms.createRoom(
         {
           id: randomUUID(),
           name: '',
@@ -88,12 +94,12 @@ export class ChatService {
         callerId,
       );
       // Lost a race with the same pair starting the same DM: answer with theirs.
-      if (!room) return { room: (await this.repo.findDirect(key, callerId)) ?? throwNotFound(), created: false };
+      if (!room) return { room: (await this.rooms.findDirect(key, callerId)) ?? throwNotFound(), created: false };
       await this.announceAdded([callerId, body.directWith], room.id);
       return { room, created: true };
     }
     const others = [...new Set(body.memberIds)].filter((id) => id !== callerId);
-    const room = await this.repo.createRoom(
+    const room = await this.rooms.createRoom(
       {
         id: randomUUID(),
         name: body.name.trim(),
@@ -110,58 +116,51 @@ export class ChatService {
 
   /** Every new member's sockets join the room (on every pod) and hear `room:added` with their own view. */
   private async announceAdded(userIds: string[], roomId: string): Promise<void> {
-    for (const [userId, view] of await this.repo.roomViews(roomId, userIds)) this.notify.roomAdded(userId, view);
+    for (const [userId, view] of await this.rooms.roomViews(roomId, userIds)) this.notify.roomAdded(userId, view);
   }
 
   /** `room:updated` to every member, each with their own read marker and unread count. */
   private async announceUpdated(roomId: string): Promise<void> {
-    for (const [userId, view] of await this.repo.roomViews(roomId)) this.notify.roomUpdated(userId, view);
+    for (const [userId, view] of await this.rooms.roomViews(roomId)) this.notify.roomUpdated(userId, view);
   }
 
-  async getRoom(callerId: string, rawRoomId: unknown): Promise<Room> {
-    const room = await this.repo.roomFor(this.roomId(rawRoomId), callerId);
+  async getRoom(callerId: string, roomId: string): Promise<Room> {
+    const room = await this.rooms.roomFor(roomId, callerId);
     if (!room) throw notFound();
     return room;
   }
 
   listRooms(callerId: string): Promise<Room[]> {
-    return this.repo.roomsOf(callerId);
+    return this.rooms.roomsOf(callerId);
   }
 
-  async renameRoom(callerId: string, rawRoomId: unknown, input: unknown): Promise<Room> {
-    const roomId = this.roomId(rawRoomId);
+  async renameRoom(callerId: string, roomId: string, { name }: RenameRoomBody): Promise<Room> {
     const m = await this.requireMember(roomId, callerId);
-    const { name } = parseOrThrow(renameRoomBodySchema, input);
     if (m.kind === 'direct') throw new AppError('FORBIDDEN', 'a DM cannot be renamed');
     if (m.role !== 'admin') throw new AppError('FORBIDDEN', 'only admins rename a room');
-    await this.repo.rename(roomId, name.trim());
+    await this.rooms.rename(roomId, name.trim());
     await this.announceUpdated(roomId);
     return this.getRoom(callerId, roomId);
   }
 
-  async addMember(callerId: string, rawRoomId: unknown, input: unknown): Promise<{ userId: string; role: 'member' }> {
-    const roomId = this.roomId(rawRoomId);
+  async addMember(callerId: string, roomId: string, { userId }: AddMemberBody): Promise<{ userId: string; role: 'member' }> {
     const m = await this.requireMember(roomId, callerId);
-    const { userId } = parseOrThrow(addMemberBodySchema, input);
     if (m.kind === 'direct') throw new AppError('FORBIDDEN', 'members of a DM cannot change');
     if (m.role !== 'admin') throw new AppError('FORBIDDEN', 'only admins add members');
-    await this.repo.addMember(roomId, userId, 'member');
+    await this.rooms.addMember(roomId, userId, 'member');
     await this.announceAdded([userId], roomId);
     await this.announceUpdated(roomId);
     return { userId, role: 'member' };
   }
 
   /** Admins remove anyone; anyone may remove themselves (leave). */
-  async removeMember(callerId: string, rawRoomId: unknown, rawUserId: unknown): Promise<void> {
-    const roomId = this.roomId(rawRoomId);
+  async removeMember(callerId: string, roomId: string, targetId: string): Promise<void> {
     const m = await this.requireMember(roomId, callerId);
-    const target = uuidSchema.safeParse(rawUserId);
-    if (!target.success) throw new AppError('NOT_FOUND', 'no such member');
-    const self = target.data === callerId;
+    const self = targetId === callerId;
     if (!self && m.kind === 'direct') throw new AppError('FORBIDDEN', 'members of a DM cannot change');
     if (!self && m.role !== 'admin') throw new AppError('FORBIDDEN', 'only admins remove members');
-    if (!(await this.repo.removeMember(roomId, target.data))) throw new AppError('NOT_FOUND', 'no such member');
-    await this.left(target.data, [roomId]);
+    if (!(await this.rooms.removeMember(roomId, targetId))) throw new AppError('NOT_FOUND', 'no such member');
+    await this.left(targetId, [roomId]);
   }
 
   /** A user left rooms (removed, or deleted by the user service): their sockets leave, the others hear it. */
@@ -172,86 +171,73 @@ export class ChatService {
     }
   }
 
-  async send(callerId: string, rawRoomId: unknown, input: unknown): Promise<SendOutcome> {
-    const roomId = this.roomId(rawRoomId);
-    const body = parseOrThrow(sendMessageBodySchema, input);
+  async send(callerId: string, roomId: string, body: SendMessageBody): Promise<SendOutcome> {
     await this.limiter.consume(callerId);
-    const result = await this.repo.send(roomId, callerId, body.body, body.clientMsgId);
+    const result = await this.messages.send(roomId, callerId, body.body, body.clientMsgId);
     if (!result) throw notFound();
     // Pushed only after commit; a retried send re-pushes the stored message, which clients de-duplicate by seq.
     this.notify.messageNew(result.message);
     return result;
   }
 
-  async edit(callerId: string, rawRoomId: unknown, rawSeq: unknown, input: unknown): Promise<ChatMessage> {
-    const roomId = this.roomId(rawRoomId);
+  async edit(callerId: string, roomId: string, seq: number, { body }: EditMessageBody): Promise<ChatMessage> {
     await this.requireMember(roomId, callerId);
-    const { body } = parseOrThrow(editMessageBodySchema, input);
-    const msg = await this.existing(roomId, rawSeq);
+    const msg = await this.existing(roomId, seq);
     if (msg.senderId !== callerId) throw new AppError('FORBIDDEN', 'only the author edits a message');
     if (msg.deletedAt) throw new AppError('NOT_FOUND', 'the message was deleted');
-    const updated = await this.repo.edit(roomId, msg.seq, body);
+    const updated = await this.messages.edit(roomId, msg.seq, body);
     this.notify.messageUpdated(updated);
     return updated;
   }
 
-  async delete(callerId: string, rawRoomId: unknown, rawSeq: unknown): Promise<void> {
-    const roomId = this.roomId(rawRoomId);
+  async delete(callerId: string, roomId: string, seq: number): Promise<void> {
     const m = await this.requireMember(roomId, callerId);
-    const msg = await this.existing(roomId, rawSeq);
+    const msg = await this.existing(roomId, seq);
     if (msg.senderId !== callerId && m.role !== 'admin') throw new AppError('FORBIDDEN', 'only the author or an admin deletes');
     if (msg.deletedAt) return;
-    this.notify.messageUpdated(await this.repo.softDelete(roomId, msg.seq));
+    this.notify.messageUpdated(await this.messages.softDelete(roomId, msg.seq));
   }
 
-  private async existing(roomId: string, rawSeq: unknown): Promise<ChatMessage> {
-    const seq = seqParamSchema.safeParse(rawSeq);
-    const msg = seq.success ? await this.repo.message(roomId, seq.data) : undefined;
+  private async existing(roomId: string, seq: number): Promise<ChatMessage> {
+    const msg = await this.messages.message(roomId, seq);
     if (!msg) throw new AppError('NOT_FOUND', 'no such message');
     return msg;
   }
 
-  async history(callerId: string, rawRoomId: unknown, query: unknown): Promise<MessagePageOut> {
-    const roomId = this.roomId(rawRoomId);
+  async history(callerId: string, roomId: string, q: HistoryQuery): Promise<MessagePageOut> {
     await this.requireMember(roomId, callerId);
-    const q = parseOrThrow(historyQuerySchema, query);
     const limit = q.limit ?? DEFAULT_HISTORY_LIMIT;
     const rows =
       q.after !== undefined
-        ? await this.repo.after(roomId, q.after, limit + 1)
-        : await this.repo.before(roomId, q.before, limit + 1);
+        ? await this.messages.after(roomId, q.after, limit + 1)
+        : await this.messages.before(roomId, q.before, limit + 1);
     return { messages: rows.slice(0, limit), hasMore: rows.length > limit };
   }
 
   /** What a client missed since `afterSeq`, oldest first: the source of truth behind real-time push. */
-  async sync(callerId: string, input: unknown): Promise<MessagePageOut> {
-    const p = parseOrThrow(clientEventSchemas['room:sync'], input);
+  async sync(callerId: string, p: SyncRequest): Promise<MessagePageOut> {
     await this.requireMember(p.roomId, callerId);
     const limit = p.limit ?? DEFAULT_SYNC_LIMIT;
-    const rows = await this.repo.after(p.roomId, p.afterSeq, limit + 1);
+    const rows = await this.messages.after(p.roomId, p.afterSeq, limit + 1);
     return { messages: rows.slice(0, limit), hasMore: rows.length > limit };
   }
 
-  async markRead(callerId: string, rawRoomId: unknown, input: unknown): Promise<void> {
-    const roomId = this.roomId(rawRoomId);
-    const { seq } = parseOrThrow(readBodySchema, input);
+  async markRead(callerId: string, roomId: string, { seq }: ReadBody): Promise<void> {
     await this.requireMember(roomId, callerId);
-    const marker = await this.repo.markRead(roomId, callerId, seq);
+    const marker = await this.rooms.markRead(roomId, callerId, seq);
     this.notify.roomRead(roomId, callerId, marker);
   }
 
-  /** For typing and subscriptions: only members may see or signal them. Returns the parsed room id. */
-  async assertMember(callerId: string, rawRoomId: unknown): Promise<string> {
-    const roomId = this.roomId(rawRoomId);
+  /** For typing and subscriptions: only members may see or signal them. */
+  async assertMember(callerId: string, roomId: string): Promise<string> {
     await this.requireMember(roomId, callerId);
     return roomId;
   }
 
   /** Who of the room's members is online (a socket on any pod). */
-  async presence(callerId: string, rawRoomId: unknown): Promise<{ userId: string; online: boolean }[]> {
-    const roomId = this.roomId(rawRoomId);
+  async presence(callerId: string, roomId: string): Promise<{ userId: string; online: boolean }[]> {
     await this.requireMember(roomId, callerId);
-    const members = await this.repo.memberIds(roomId);
+    const members = await this.rooms.memberIds(roomId);
     const online = await this.presenceReader.online(members);
     return members.map((userId) => ({ userId, online: online.has(userId) }));
   }

@@ -15,10 +15,10 @@ export type ChatMessage = Message & { senderName: string | null };
 export type SendResult = { message: ChatMessage; created: boolean };
 
 /**
- * Rooms, members and messages in PostgreSQL. Every change writes its CHAT event in the same
- * transaction (transactional outbox).
+ * Rooms and their members (with each member's read marker). Every change writes its CHAT event in
+ * the same transaction (transactional outbox).
  */
-export interface ChatRepository {
+export interface RoomRepository {
   /** The new room as the creator sees it; undefined when a DM of the same pair already exists. */
   createRoom(room: NewRoom, actorId: string): Promise<Room | undefined>;
   /** The existing DM for a pair, if any. */
@@ -36,7 +36,12 @@ export interface ChatRepository {
   /** Throws CONFLICT when already a member. */
   addMember(roomId: string, userId: string, role: MemberRole): Promise<void>;
   removeMember(roomId: string, userId: string): Promise<boolean>;
+  /** Moves the read marker forward only, never past the room's last seq; returns the marker after the move. */
+  markRead(roomId: string, userId: string, seq: number): Promise<number>;
+}
 
+/** The messages of rooms, each with a gap-free seq per room; changes write their CHAT event in the same transaction. */
+export interface MessageRepository {
   /**
    * Stores a message with the next gap-free seq of its room, or returns the message this sender
    * already stored with the same clientMsgId (then `created` is false and no seq is used).
@@ -50,8 +55,6 @@ export interface ChatRepository {
   after(roomId: string, afterSeq: number, limit: number): Promise<ChatMessage[]>;
   /** Newest first before `beforeSeq` (or the latest when undefined). */
   before(roomId: string, beforeSeq: number | undefined, limit: number): Promise<ChatMessage[]>;
-  /** Moves the read marker forward only; returns the marker after the move. */
-  markRead(roomId: string, userId: string, seq: number): Promise<number>;
 }
 
 /** The user directory, fed by `USERS` events; every method is idempotent by `eventId`. */

@@ -1,4 +1,4 @@
-import { parseOrThrow, USER_SUBJECTS, userEventSchema } from '@converge/protocol';
+import { USER_SUBJECTS, type UserEvent } from '@converge/protocol';
 import type { ChatService } from './chat.service';
 import type { UserDirectory } from './ports';
 
@@ -12,9 +12,8 @@ export class UserEventsService {
     private readonly chat: ChatService,
   ) {}
 
-  /** Returns false for an event already handled (a redelivery). Throws on a malformed payload. */
-  async handle(subject: string, payload: unknown): Promise<boolean> {
-    const e = parseOrThrow(userEventSchema, payload);
+  /** `e` arrives parsed (the consumer validates it once). Returns false for an event already handled (a redelivery). */
+  async handle(subject: string, e: UserEvent): Promise<boolean> {
     const at = new Date(e.occurredAt);
     if (subject === USER_SUBJECTS.deleted) {
       const rooms = await this.directory.delete(e.eventId, e.user, at);

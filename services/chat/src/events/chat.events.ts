@@ -1,11 +1,6 @@
 import { CHAT_SUBJECTS, type Message } from '@converge/protocol';
 import { newOutboxEvent, type OutboxEvent } from '@converge/runtime';
 
-/** `chat.message.created.<roomId>` with `{eventId, occurredAt, message}`, ready for the outbox. */
-export function messageCreatedEvent(message: Message): OutboxEvent {
-  return newOutboxEvent(CHAT_SUBJECTS.messageCreated(message.roomId), { message });
-}
-
 /** `chat.message.updated.<roomId>`: an edit or a delete (the tombstone). */
 export function messageUpdatedEvent(message: Message): OutboxEvent {
   return newOutboxEvent(CHAT_SUBJECTS.messageUpdated(message.roomId), { message });

@@ -1,5 +1,5 @@
 import { AckPolicy, DeliverPolicy, type ConsumerMessages } from 'nats';
-import { AppError, USER_SUBJECTS, USERS_STREAM } from '@converge/protocol';
+import { AppError, parseOrThrow, USER_SUBJECTS, userEventSchema, USERS_STREAM } from '@converge/protocol';
 import { ensureStream, type Logger, type NatsLink } from '@converge/runtime';
 import type { UserEventsService } from '../domain/user-events.service';
 
@@ -46,7 +46,8 @@ export class UserEventsConsumer {
         if (this.stopped) break;
         for await (const m of this.messages) {
           try {
-            const fresh = await this.events.handle(m.subject, m.json());
+            // Parsed once, here; a malformed event is VALIDATION_FAILED and terminated below.
+            const fresh = await this.events.handle(m.subject, parseOrThrow(userEventSchema, m.json()));
             m.ack();
             this.logger.debug({ subject: m.subject, fresh }, 'User event handled');
           } catch (err) {

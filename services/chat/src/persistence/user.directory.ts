@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { User } from '@converge/protocol';
 import type { UserDirectory } from '../domain/ports';
 import { memberEvent } from '../events/chat.events';
-import { inTransaction } from './chat.repository';
+import { inTransaction } from './transaction';
 import { outboxInsert } from '@converge/runtime';
 
 /** The users the chat knows from `USERS` events (display names; deleted users). */

@@ -1,5 +1,5 @@
 import type { ChatService } from '../../domain/chat.service';
-import type { Identity } from '../../security/token-verifier';
+import type { Identity } from '../../auth/token-verifier';
 import type { RoomEventBus } from './room-event.bus';
 
 export interface GraphQLContext {

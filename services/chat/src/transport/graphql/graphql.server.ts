@@ -6,7 +6,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { createGraphQLHandler, type Logger, toGraphQLError } from '@converge/runtime';
 import type { ChatService } from '../../domain/chat.service';
-import { bearer, type TokenVerifier } from '../../security/token-verifier';
+import { bearer, type TokenVerifier } from '../../auth/token-verifier';
 import type { GraphQLContext } from './graphql.context';
 import type { RoomEventBus } from './room-event.bus';
 

@@ -1,8 +1,19 @@
+import {
+  addMemberBodySchema,
+  createRoomBodySchema,
+  editMessageBodySchema,
+  historyQuerySchema,
+  parseOrThrow,
+  readBodySchema,
+  renameRoomBodySchema,
+  sendMessageBodySchema,
+} from '@converge/protocol';
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { ChatMetrics } from '../../chat.metrics';
 import { countedSend } from '../../chat.metrics';
 import type { ChatService } from '../../domain/chat.service';
 import type { ChatMessage } from '../../domain/ports';
+import { memberIdOf, roomIdOf, seqOf } from '../edge-input';
 import { definedOnly, type GraphQLContext } from './graphql.context';
 import { MemberType, MessagePageType, MessageType, PresenceType, RoomType } from './chat.types';
 import type { RoomEventBus } from './room-event.bus';
@@ -22,7 +33,7 @@ export interface ResolverDeps {
 /** Members only: the same use case (and the same NOT_FOUND) as REST and the socket. */
 async function subscribeTo(topic: (roomId: string) => string, roomId: unknown, ctx: GraphQLContext): Promise<AsyncIterable<unknown>> {
   const me = await ctx.caller();
-  const id = await ctx.chat.assertMember(me.userId, roomId);
+  const id = await ctx.chat.assertMember(me.userId, roomIdOf(roomId));
   // Authorized once, here; leaving the room (or being removed) ends the subscription.
   return ctx.bus.subscribeUntil(topic(id), leftTopic(id, me.userId));
 }
@@ -39,7 +50,7 @@ export class RoomsResolver {
 
   @Query(() => RoomType)
   async room(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<RoomType> {
-    return this.deps.chat.getRoom((await ctx.caller()).userId, id);
+    return this.deps.chat.getRoom((await ctx.caller()).userId, roomIdOf(id));
   }
 
   @Query(() => MessagePageType, { description: 'after: oldest first; before: newest first; neither: the latest, newest first' })
@@ -50,12 +61,13 @@ export class RoomsResolver {
     @Arg('before', () => Int, { nullable: true }) before?: number,
     @Arg('limit', () => Int, { nullable: true }) limit?: number,
   ): Promise<MessagePageType> {
-    return this.deps.chat.history((await ctx.caller()).userId, roomId, definedOnly({ after, before, limit }));
+    const me = (await ctx.caller()).userId;
+    return this.deps.chat.history(me, roomIdOf(roomId), parseOrThrow(historyQuerySchema, definedOnly({ after, before, limit })));
   }
 
   @Query(() => [PresenceType], { description: 'Which members of the room are online' })
   async presence(@Arg('roomId', () => ID) roomId: string, @Ctx() ctx: GraphQLContext): Promise<PresenceType[]> {
-    return this.deps.chat.presence((await ctx.caller()).userId, roomId);
+    return this.deps.chat.presence((await ctx.caller()).userId, roomIdOf(roomId));
   }
 
   @Mutation(() => RoomType, { description: 'A group room; the caller is its first admin' })
@@ -64,27 +76,32 @@ export class RoomsResolver {
     @Arg('memberIds', () => [ID]) memberIds: string[],
     @Ctx() ctx: GraphQLContext,
   ): Promise<RoomType> {
-    return (await this.deps.chat.createRoom((await ctx.caller()).userId, { name, memberIds })).room;
+    const me = (await ctx.caller()).userId;
+    return (await this.deps.chat.createRoom(me, parseOrThrow(createRoomBodySchema, { name, memberIds }))).room;
   }
 
   @Mutation(() => RoomType, { description: 'The DM with a user (the same pair always gets the same room)' })
   async createDirectRoom(@Arg('userId', () => ID) userId: string, @Ctx() ctx: GraphQLContext): Promise<RoomType> {
-    return (await this.deps.chat.createRoom((await ctx.caller()).userId, { directWith: userId })).room;
+    const me = (await ctx.caller()).userId;
+    return (await this.deps.chat.createRoom(me, parseOrThrow(createRoomBodySchema, { directWith: userId }))).room;
   }
 
   @Mutation(() => RoomType)
   async renameRoom(@Arg('roomId', () => ID) roomId: string, @Arg('name', () => String) name: string, @Ctx() ctx: GraphQLContext): Promise<RoomType> {
-    return this.deps.chat.renameRoom((await ctx.caller()).userId, roomId, { name });
+    const me = (await ctx.caller()).userId;
+    return this.deps.chat.renameRoom(me, roomIdOf(roomId), parseOrThrow(renameRoomBodySchema, { name }));
   }
 
   @Mutation(() => MemberType)
   async addMember(@Arg('roomId', () => ID) roomId: string, @Arg('userId', () => ID) userId: string, @Ctx() ctx: GraphQLContext): Promise<MemberType> {
-    return this.deps.chat.addMember((await ctx.caller()).userId, roomId, { userId });
+    const me = (await ctx.caller()).userId;
+    return this.deps.chat.addMember(me, roomIdOf(roomId), parseOrThrow(addMemberBodySchema, { userId }));
   }
 
   @Mutation(() => Boolean, { description: 'Admins remove anyone; anyone may remove themselves (leave)' })
   async removeMember(@Arg('roomId', () => ID) roomId: string, @Arg('userId', () => ID) userId: string, @Ctx() ctx: GraphQLContext): Promise<boolean> {
-    await this.deps.chat.removeMember((await ctx.caller()).userId, roomId, userId);
+    const me = (await ctx.caller()).userId;
+    await this.deps.chat.removeMember(me, roomIdOf(roomId), memberIdOf(userId));
     return true;
   }
 
@@ -96,7 +113,9 @@ export class RoomsResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<MessageType> {
     const me = (await ctx.caller()).userId;
-    return (await countedSend(this.deps.metrics, 'graphql', () => this.deps.chat.send(me, roomId, { body, clientMsgId }))).message;
+    const id = roomIdOf(roomId);
+    const input = parseOrThrow(sendMessageBodySchema, { body, clientMsgId });
+    return (await countedSend(this.deps.metrics, 'graphql', () => this.deps.chat.send(me, id, input))).message;
   }
 
   @Mutation(() => MessageType, { description: 'Author only' })
@@ -106,18 +125,21 @@ export class RoomsResolver {
     @Arg('body', () => String) body: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<MessageType> {
-    return this.deps.chat.edit((await ctx.caller()).userId, roomId, seq, { body });
+    const me = (await ctx.caller()).userId;
+    return this.deps.chat.edit(me, roomIdOf(roomId), seqOf(seq), parseOrThrow(editMessageBodySchema, { body }));
   }
 
   @Mutation(() => Boolean, { description: 'Author or room admin; the tombstone keeps its seq' })
   async deleteMessage(@Arg('roomId', () => ID) roomId: string, @Arg('seq', () => Int) seq: number, @Ctx() ctx: GraphQLContext): Promise<boolean> {
-    await this.deps.chat.delete((await ctx.caller()).userId, roomId, seq);
+    const me = (await ctx.caller()).userId;
+    await this.deps.chat.delete(me, roomIdOf(roomId), seqOf(seq));
     return true;
   }
 
   @Mutation(() => Boolean, { description: 'Moves the read marker forward only' })
   async markRead(@Arg('roomId', () => ID) roomId: string, @Arg('seq', () => Int) seq: number, @Ctx() ctx: GraphQLContext): Promise<boolean> {
-    await this.deps.chat.markRead((await ctx.caller()).userId, roomId, { seq });
+    const me = (await ctx.caller()).userId;
+    await this.deps.chat.markRead(me, roomIdOf(roomId), parseOrThrow(readBodySchema, { seq }));
     return true;
   }
 

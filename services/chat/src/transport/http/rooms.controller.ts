@@ -17,11 +17,24 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { Member, Room, RoomList } from '@converge/protocol';
+import {
+  addMemberBodySchema,
+  createRoomBodySchema,
+  editMessageBodySchema,
+  historyQuerySchema,
+  type Member,
+  parseOrThrow,
+  readBodySchema,
+  renameRoomBodySchema,
+  type Room,
+  type RoomList,
+  sendMessageBodySchema,
+} from '@converge/protocol';
 import { CHAT_METRICS, type ChatMetrics, countedSend } from '../../chat.metrics';
 import { ChatService, type MessagePageOut } from '../../domain/chat.service';
 import type { ChatMessage } from '../../domain/ports';
-import { bearer, type Identity, TokenVerifier } from '../../security/token-verifier';
+import { bearer, type Identity, TokenVerifier } from '../../auth/token-verifier';
+import { memberIdOf, roomIdOf, seqOf } from '../edge-input';
 
 type AuthedRequest = Request & { caller?: Identity };
 
@@ -38,6 +51,7 @@ export class AuthGuard implements CanActivate {
 
 const CallerId = createParamDecorator((_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<AuthedRequest>().caller?.userId);
 
+/** Parses once, here, with the contract's schemas; the domain gets parsed values. */
 @Controller('rooms')
 @UseGuards(AuthGuard)
 export class RoomsController {
@@ -48,7 +62,7 @@ export class RoomsController {
 
   @Post()
   async create(@CallerId() me: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response): Promise<Room> {
-    const { room, created } = await this.chat.createRoom(me, body);
+    const { room, created } = await this.chat.createRoom(me, parseOrThrow(createRoomBodySchema, body));
     res.status(created ? 201 : 200);
     return room;
   }
@@ -60,28 +74,28 @@ export class RoomsController {
 
   @Get(':id')
   get(@CallerId() me: string, @Param('id') id: string): Promise<Room> {
-    return this.chat.getRoom(me, id);
+    return this.chat.getRoom(me, roomIdOf(id));
   }
 
   @Patch(':id')
   rename(@CallerId() me: string, @Param('id') id: string, @Body() body: unknown): Promise<Room> {
-    return this.chat.renameRoom(me, id, body);
+    return this.chat.renameRoom(me, roomIdOf(id), parseOrThrow(renameRoomBodySchema, body));
   }
 
   @Post(':id/members')
   addMember(@CallerId() me: string, @Param('id') id: string, @Body() body: unknown): Promise<Member> {
-    return this.chat.addMember(me, id, body);
+    return this.chat.addMember(me, roomIdOf(id), parseOrThrow(addMemberBodySchema, body));
   }
 
   @Delete(':id/members/:userId')
   @HttpCode(204)
   async removeMember(@CallerId() me: string, @Param('id') id: string, @Param('userId') userId: string): Promise<void> {
-    await this.chat.removeMember(me, id, userId);
+    await this.chat.removeMember(me, roomIdOf(id), memberIdOf(userId));
   }
 
   @Get(':id/messages')
   history(@CallerId() me: string, @Param('id') id: string, @Query() query: Record<string, unknown>): Promise<MessagePageOut> {
-    return this.chat.history(me, id, query);
+    return this.chat.history(me, roomIdOf(id), parseOrThrow(historyQuerySchema, query));
   }
 
   @Post(':id/messages')
@@ -91,31 +105,33 @@ export class RoomsController {
     @Body() body: unknown,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ChatMessage> {
-    const { message, created } = await countedSend(this.metrics, 'http', () => this.chat.send(me, id, body));
+    const roomId = roomIdOf(id);
+    const input = parseOrThrow(sendMessageBodySchema, body);
+    const { message, created } = await countedSend(this.metrics, 'http', () => this.chat.send(me, roomId, input));
     res.status(created ? 201 : 200);
     return message;
   }
 
   @Patch(':id/messages/:seq')
   edit(@CallerId() me: string, @Param('id') id: string, @Param('seq') seq: string, @Body() body: unknown): Promise<ChatMessage> {
-    return this.chat.edit(me, id, seq, body);
+    return this.chat.edit(me, roomIdOf(id), seqOf(seq), parseOrThrow(editMessageBodySchema, body));
   }
 
   @Delete(':id/messages/:seq')
   @HttpCode(204)
   async remove(@CallerId() me: string, @Param('id') id: string, @Param('seq') seq: string): Promise<void> {
-    await this.chat.delete(me, id, seq);
+    await this.chat.delete(me, roomIdOf(id), seqOf(seq));
   }
 
   /** Beyond the contract: which members are online (members only, like everything under a room). */
   @Get(':id/presence')
   async presence(@CallerId() me: string, @Param('id') id: string): Promise<{ users: { userId: string; online: boolean }[] }> {
-    return { users: await this.chat.presence(me, id) };
+    return { users: await this.chat.presence(me, roomIdOf(id)) };
   }
 
   @Post(':id/read')
   @HttpCode(204)
   async read(@CallerId() me: string, @Param('id') id: string, @Body() body: unknown): Promise<void> {
-    await this.chat.markRead(me, id, body);
+    await this.chat.markRead(me, roomIdOf(id), parseOrThrow(readBodySchema, body));
   }
 }

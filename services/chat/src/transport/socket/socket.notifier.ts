@@ -1,4 +1,4 @@
-import type { Room } from '@converge/protocol';
+import { type Room, ServerEvent } from '@converge/protocol';
 import type { ChatMessage, ChatNotifier } from '../../domain/ports';
 import type { ChatIo } from './socket.types';
 
@@ -13,32 +13,32 @@ export class SocketNotifier implements ChatNotifier {
   io: ChatIo | undefined;
 
   messageNew(m: ChatMessage): void {
-    this.io?.to(roomChannel(m.roomId)).emit('message:new', m);
+    this.io?.to(roomChannel(m.roomId)).emit(ServerEvent.MessageNew, m);
   }
   messageUpdated(m: ChatMessage): void {
-    this.io?.to(roomChannel(m.roomId)).emit('message:updated', m);
+    this.io?.to(roomChannel(m.roomId)).emit(ServerEvent.MessageUpdated, m);
   }
   roomAdded(userId: string, room: Room): void {
     if (!this.io) return;
     // Every socket of the user, on every pod, joins the room live.
     this.io.in(userChannel(userId)).socketsJoin(roomChannel(room.id));
-    this.io.to(userChannel(userId)).emit('room:added', room);
+    this.io.to(userChannel(userId)).emit(ServerEvent.RoomAdded, room);
   }
   roomRemoved(userId: string, roomId: string): void {
     if (!this.io) return;
-    this.io.to(userChannel(userId)).emit('room:removed', { roomId });
+    this.io.to(userChannel(userId)).emit(ServerEvent.RoomRemoved, { roomId });
     this.io.in(userChannel(userId)).socketsLeave(roomChannel(roomId));
   }
   roomUpdated(viewerId: string, room: Room): void {
-    this.io?.to(userChannel(viewerId)).emit('room:updated', room);
+    this.io?.to(userChannel(viewerId)).emit(ServerEvent.RoomUpdated, room);
   }
   roomRead(roomId: string, userId: string, seq: number): void {
-    this.io?.to(roomChannel(roomId)).emit('room:read', { roomId, userId, seq });
+    this.io?.to(roomChannel(roomId)).emit(ServerEvent.RoomRead, { roomId, userId, seq });
   }
   presence(userId: string, roomIds: string[], online: boolean): void {
-    if (roomIds.length) this.io?.to(roomIds.map(roomChannel)).except(userChannel(userId)).emit('presence', { userId, online });
+    if (roomIds.length) this.io?.to(roomIds.map(roomChannel)).except(userChannel(userId)).emit(ServerEvent.Presence, { userId, online });
   }
   typing(roomId: string, userId: string, typing: boolean): void {
-    this.io?.to(roomChannel(roomId)).except(userChannel(userId)).emit('typing', { roomId, userId, typing });
+    this.io?.to(roomChannel(roomId)).except(userChannel(userId)).emit(ServerEvent.Typing, { roomId, userId, typing });
   }
 }

@@ -1,12 +1,16 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
+import { ServerEvent } from '@converge/protocol';
 import type { Logger } from '@converge/runtime';
 import type { ChatMetrics } from '../../chat.metrics';
 import type { ChatService } from '../../domain/chat.service';
-import type { ChatRepository } from '../../domain/ports';
-import type { TokenVerifier } from '../../security/token-verifier';
-import { failure, type SocketWork } from './ack';
+import type { TokenVerifier } from '../../auth/token-verifier';
+import type { RoomRepository } from '../../domain/ports';
+import { registerAuthHandlers } from './auth.handlers';
 import { registerMessageHandlers } from './message.handlers';
+import { registerRoomHandlers } from './room.handlers';
+import { createHandle, failure } from './socket-handler';
+import type { SocketWork } from './socket-work';
 import type { PresenceTracker } from './presence.tracker';
 import type { SocketAdapterClients } from './redis-adapter';
 import { roomChannel, type SocketNotifier, userChannel } from './socket.notifier';
@@ -23,7 +27,7 @@ export function scheduleExpiry(socket: ChatSocket): void {
   clearTimeout(socket.data.expiryTimer);
   const ms = Math.max(0, socket.data.expiresAt * 1000 - Date.now());
   socket.data.expiryTimer = setTimeout(() => {
-    socket.emit('auth:expired', { code: 'UNAUTHENTICATED' });
+    socket.emit(ServerEvent.AuthExpired, { code: 'UNAUTHENTICATED' });
     socket.disconnect(true);
   }, Math.min(ms, 2 ** 31 - 1));
   socket.data.expiryTimer.unref();
@@ -32,7 +36,7 @@ export function scheduleExpiry(socket: ChatSocket): void {
 export interface SocketServerDeps {
   http: HttpServer;
   chat: ChatService;
-  repo: ChatRepository;
+  rooms: RoomRepository;
   tokens: TokenVerifier;
   notifier: SocketNotifier;
   adapter: SocketAdapterClients['adapter'];
@@ -46,7 +50,7 @@ export interface SocketServerDeps {
 
 /** Shared by every socket (no closure per connection): counts message:new packets written. */
 function countFanout(this: ChatMetrics, event: string): void {
-  if (event === 'message:new') this.fanoutDeliveries.inc();
+  if (event === ServerEvent.MessageNew) this.fanoutDeliveries.inc();
 }
 
 export function createSocketServer(d: SocketServerDeps): ChatIo {
@@ -60,6 +64,10 @@ export function createSocketServer(d: SocketServerDeps): ChatIo {
   });
   d.notifier.io = io;
   const fanout = countFanout.bind(d.metrics);
+  const handle = createHandle({
+    work: d.work,
+    onError: (e, socket) => d.logger.warn({ err: e, userId: socket.data.userId }, 'Socket handler failed'),
+  });
 
   // The handshake: a valid access token, under the per-user socket cap, and the user's rooms looked
   // up before the connection is accepted, so that on connect the socket is already in all of them.
@@ -79,7 +87,7 @@ export function createSocketServer(d: SocketServerDeps): ChatIo {
       socket.conn.once('close', () => void release());
       try {
         if (open > d.maxSocketsPerUser) throw Object.assign(new Error('RATE_LIMITED'), { code: 'RATE_LIMITED' });
-        socket.data.roomIds = await d.repo.roomIdsOf(id.userId);
+        socket.data.roomIds = await d.rooms.roomIdsOf(id.userId);
       } catch (e) {
         await release();
         throw e;
@@ -104,8 +112,10 @@ export function createSocketServer(d: SocketServerDeps): ChatIo {
     d.metrics.connectedSockets.inc();
     socket.onAnyOutgoing(fanout);
     scheduleExpiry(socket);
-    const deps = { chat: d.chat, tokens: d.tokens, logger: d.logger, work: d.work, metrics: d.metrics };
-    registerMessageHandlers(socket, deps, () => scheduleExpiry(socket));
+    const deps = { chat: d.chat, tokens: d.tokens, metrics: d.metrics, handle };
+    registerMessageHandlers(socket, deps);
+    registerRoomHandlers(socket, deps);
+    registerAuthHandlers(socket, deps, () => scheduleExpiry(socket));
     registerTypingHandlers(socket, deps, d.notifier);
 
     if (socket.data.cameOnline) d.notifier.presence(userId, roomIds, true);

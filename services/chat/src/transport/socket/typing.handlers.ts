@@ -1,5 +1,5 @@
-import { clientEventSchemas, parseOrThrow, TYPING_TTL_MS } from '@converge/protocol';
-import { type HandlerDeps, onEvent } from './message.handlers';
+import { ClientEvent, TYPING_TTL_MS } from '@converge/protocol';
+import type { HandlerDeps } from './handler.deps';
 import type { SocketNotifier } from './socket.notifier';
 import type { ChatSocket } from './socket.types';
 
@@ -16,9 +16,8 @@ export function registerTypingHandlers(socket: ChatSocket, d: HandlerDeps, notif
     notifier.typing(roomId, me(), false);
   };
 
-  onEvent(socket, d)('typing', async (p) => {
-    const { roomId, typing } = parseOrThrow(clientEventSchemas.typing, p);
-    await d.chat.assertMember(me(), roomId);
+  d.handle(socket, ClientEvent.Typing, async ({ roomId, typing }, { userId }) => {
+    await d.chat.assertMember(userId, roomId);
     if (!typing) {
       if (active.has(roomId)) stop(roomId);
       return {};

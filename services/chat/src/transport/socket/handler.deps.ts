@@ -1,0 +1,13 @@
+import type { ChatMetrics } from '../../chat.metrics';
+import type { TokenVerifier } from '../../auth/token-verifier';
+import type { ChatService } from '../../domain/chat.service';
+import type { Handle } from './socket-handler';
+
+/** What the per-subject handler factories use. */
+export interface HandlerDeps {
+  chat: ChatService;
+  tokens: TokenVerifier;
+  metrics: ChatMetrics;
+  /** The typed, parse-once registration (socket-handler.ts). */
+  handle: Handle;
+}
