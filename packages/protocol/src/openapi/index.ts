@@ -20,3 +20,4 @@ export const API_DOCUMENTS: Readonly<Record<string, () => object>> = {
 export function renderDocument(doc: object): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
+export { documentedOperations, type DocumentedOperation } from './operations';
