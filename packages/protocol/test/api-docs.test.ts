@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { API_DOCUMENTS, chatOpenApiDocument, renderDocument, socketAsyncApiDocument, userOpenApiDocument } from '../src/openapi';
-import { ERROR_CODES } from '../src/errors';
+import { ERROR_CODES, ERROR_HTTP_STATUS } from '../src/errors';
 import { repoRoot } from './repo-root';
 
 const committed = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
@@ -99,4 +99,13 @@ test('the socket document lists every client event with its ack and every server
   assert.deepEqual(names('receive'), ['auth:refresh', 'message:delete', 'message:edit', 'message:send', 'room:read', 'room:sync', 'typing']);
   assert.deepEqual(names('send'), ['auth:expired', 'message:new', 'message:updated', 'presence', 'room:added', 'room:read', 'room:removed', 'room:updated', 'server:shutdown', 'typing']);
   for (const o of Object.values(ops)) assert.equal(o.action === 'receive', o.reply !== undefined);
+});
+
+test('docs/API.md links every generated document and both SDLs, and its error table is the protocol’s', () => {
+  const md = committed('docs/API.md');
+  for (const path of [...Object.keys(API_DOCUMENTS).map((p) => p.replace(/^docs\//, '')), '../services/user/schema.graphql', '../services/chat/schema.graphql']) {
+    assert.ok(md.includes(`](${path})`), `docs/API.md links ${path}`);
+  }
+  const table = [...md.matchAll(/^\| `([A-Z_]+)` \| (\d{3}) \|/gm)].map((m) => [m[1], Number(m[2])]);
+  assert.deepEqual(table, Object.entries(ERROR_HTTP_STATUS));
 });

@@ -15,6 +15,20 @@ const MARKDOWN_LINK = /!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?[^)]*\)/g;
 // The folder beside the repository that the contract and the guides were once read from.
 const SIBLING_SHARED = /(?:^|[^\w./-])(?:\.\.\/)+shared\//;
 
+const CODE_FILE = /\.(?:[cm]?[jt]sx?|sh|go)$|(?:^|\/)(?:Makefile|Dockerfile[^/]*)$/;
+const COMMENT = /^\s*(?:\/\/|\/?\*|#)|\s(?:\/\/|#)\s/;
+
+/**
+ * The part of a line that can hold a link: all of it in prose and data files, only the comment in code,
+ * where a path in a string is a runtime path (often relative to dist/, so climbing further than the
+ * source file's own folder suggests) rather than something a reader follows.
+ */
+function linkable(file: string, line: string): string {
+  if (!CODE_FILE.test(file)) return line;
+  const m = COMMENT.exec(line);
+  return m ? line.slice(m.index) : '';
+}
+
 function escapes(file: string, target: string): boolean {
   const resolved = posix.normalize(posix.join(dirname(file), target));
   return resolved === '..' || resolved.startsWith('../');
@@ -30,7 +44,7 @@ export function outsideLinks(file: string, text: string, exists: (path: string) 
   const lines = text.split('\n');
   lines.forEach((content, i) => {
     const at = (target: string, why: string) => found.push({ file, line: i + 1, target, why });
-    for (const m of content.matchAll(CLIMBING_PATH)) {
+    for (const m of linkable(file, content).matchAll(CLIMBING_PATH)) {
       if (escapes(file, m[0])) at(m[0], 'climbs out of the repository');
     }
     if (SIBLING_SHARED.test(content)) at(content.trim(), 'names the shared/ folder beside the repository');
