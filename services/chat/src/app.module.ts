@@ -6,6 +6,7 @@ import type { ChatConfig } from './config';
 import { ChatService } from './domain/chat.service';
 import { TokenVerifier } from './auth/token-verifier';
 import { AuthGuard, RoomsController } from './transport/http/rooms.controller';
+import { OpenApiController } from './transport/http/openapi.controller';
 
 export interface ChatModuleDeps {
   config: ChatConfig;
@@ -42,7 +43,7 @@ export function chatAppModule(d: ChatModuleDeps): DynamicModule {
   return {
     module: ChatReadiness,
     imports: [RuntimeModule.forRoot({ config: d.config, logger: d.logger, metrics: d.metrics })],
-    controllers: [RoomsController],
+    controllers: [RoomsController, OpenApiController],
     providers: [
       { provide: DEPS, useValue: d },
       { provide: ChatService, useValue: d.chat },

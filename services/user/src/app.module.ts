@@ -17,6 +17,7 @@ import { DATA_SOURCE, KEY_SET, NATS, REDIS, RELAY, RELAY_POOL } from './tokens';
 import { AuthGuard } from './transport/http/auth.guard';
 import { AuthController } from './transport/http/auth.controller';
 import { UsersController } from './transport/http/users.controller';
+import { OpenApiController } from './transport/http/openapi.controller';
 import { AuthResolver } from './transport/graphql/auth.resolver';
 import { UsersResolver } from './transport/graphql/users.resolver';
 import { accountTelemetry } from './user.telemetry';
@@ -78,7 +79,7 @@ export class UserAppModule implements OnModuleInit, OnApplicationShutdown {
     return {
       module: UserAppModule,
       imports: [RuntimeModule.forRoot({ config: c, logger: d.logger, metrics: d.metrics })],
-      controllers: [AuthController, UsersController],
+      controllers: [AuthController, UsersController, OpenApiController],
       providers: [
         { provide: AuthService, useValue: auth },
         { provide: UserService, useValue: new UserService(users, observer) },

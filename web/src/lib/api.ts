@@ -1,4 +1,4 @@
-// Every REST call of the contract (../shared/PROTOCOL.md), typed by @converge/protocol, on same-origin
+// Every REST call of the contract (docs/API.md), typed by @converge/protocol, on same-origin
 // relative URLs: the web server (or Vite in dev, or the Ingress in a cluster) routes them to the services.
 import type {
   ApiError as ContractError,

@@ -1,0 +1,174 @@
+import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { editMessageBodySchema, historyQuerySchema, sendMessageBodySchema } from '../messages';
+import {
+  addMemberBodySchema,
+  createRoomBodySchema,
+  memberSchema,
+  readBodySchema,
+  renameRoomBodySchema,
+  roomIdParamSchema,
+  roomListSchema,
+  roomSchema,
+} from '../rooms';
+import { seqSchema, uuidSchema } from '../primitives';
+import { presenceSchema, storedMessageSchema, storedPageSchema } from './chat.shapes';
+import { generate, jsonBody, jsonResponse, noContent, type OpenApiDocument, registerCommon, registerRoutes, type Route } from './openapi.common';
+import { nameComponent } from './component-names';
+
+const room = z.object({ id: roomIdParamSchema });
+const member = room.extend({ userId: uuidSchema });
+// On the wire a path segment; the service answers NOT_FOUND for anything but a seq of 1 or more.
+const message = room.extend({ seq: seqSchema.min(1) });
+
+const tags = { rooms: ['rooms'], messages: ['messages'] };
+
+const routes: readonly Route[] = [
+  {
+    method: 'post',
+    path: '/rooms',
+    tags: tags.rooms,
+    summary: 'Create a group room, or open the DM with one user (the same pair always gets the same room)',
+    description: 'The creator of a group is its first admin and a member without being listed in `memberIds`.',
+    request: { body: jsonBody(createRoomBodySchema) },
+    responses: {
+      201: jsonResponse(roomSchema, 'The new room'),
+      200: jsonResponse(roomSchema, 'The DM that already existed'),
+    },
+    errors: ['VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE'],
+    authenticated: true,
+  },
+  {
+    method: 'get',
+    path: '/rooms',
+    tags: tags.rooms,
+    summary: 'The caller’s rooms, most recent activity first',
+    responses: { 200: jsonResponse(roomListSchema, 'The rooms') },
+    errors: [],
+    authenticated: true,
+  },
+  {
+    method: 'get',
+    path: '/rooms/{id}',
+    tags: tags.rooms,
+    summary: 'One room (a non-member gets NOT_FOUND for the room and everything under it)',
+    request: { params: room },
+    responses: { 200: jsonResponse(roomSchema, 'The room') },
+    errors: ['NOT_FOUND'],
+    authenticated: true,
+  },
+  {
+    method: 'patch',
+    path: '/rooms/{id}',
+    tags: tags.rooms,
+    summary: 'Rename a group room (admins)',
+    request: { params: room, body: jsonBody(renameRoomBodySchema) },
+    responses: { 200: jsonResponse(roomSchema, 'The renamed room') },
+    errors: ['VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE'],
+    authenticated: true,
+  },
+  {
+    method: 'post',
+    path: '/rooms/{id}/members',
+    tags: tags.rooms,
+    summary: 'Add a member to a group room (admins; a DM answers FORBIDDEN)',
+    request: { params: room, body: jsonBody(addMemberBodySchema) },
+    responses: { 201: jsonResponse(memberSchema, 'The new member') },
+    errors: ['VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE'],
+    authenticated: true,
+  },
+  {
+    method: 'delete',
+    path: '/rooms/{id}/members/{userId}',
+    tags: tags.rooms,
+    summary: 'Remove a member (admins), or leave (oneself)',
+    request: { params: member },
+    responses: { 204: noContent },
+    errors: ['FORBIDDEN', 'NOT_FOUND'],
+    authenticated: true,
+  },
+  {
+    method: 'get',
+    path: '/rooms/{id}/messages',
+    tags: tags.messages,
+    summary: 'A page of history: `after` oldest first, `before` newest first, neither the latest page newest first',
+    request: { params: room, query: historyQuerySchema },
+    responses: { 200: jsonResponse(storedPageSchema, 'The page') },
+    errors: ['VALIDATION_FAILED', 'NOT_FOUND'],
+    authenticated: true,
+  },
+  {
+    method: 'post',
+    path: '/rooms/{id}/messages',
+    tags: tags.messages,
+    summary: 'Send a message (idempotent by clientMsgId per sender and room)',
+    description:
+      'Limited per user over all pods by the same token bucket as the socket and GraphQL sends ' +
+      '(SEND_RATE_PER_SECOND, SEND_BURST); over it the answer is 429 RATE_LIMITED with Retry-After ' +
+      'and `details.retryAfterMs`.',
+    request: { params: room, body: jsonBody(sendMessageBodySchema) },
+    responses: {
+      201: jsonResponse(storedMessageSchema, 'The stored message'),
+      200: jsonResponse(storedMessageSchema, 'The message this clientMsgId already stored (a retried send)'),
+    },
+    errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED'],
+    authenticated: true,
+  },
+  {
+    method: 'patch',
+    path: '/rooms/{id}/messages/{seq}',
+    tags: tags.messages,
+    summary: 'Edit a message (its author)',
+    request: { params: message, body: jsonBody(editMessageBodySchema) },
+    responses: { 200: jsonResponse(storedMessageSchema, 'The edited message') },
+    errors: ['VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE'],
+    authenticated: true,
+  },
+  {
+    method: 'delete',
+    path: '/rooms/{id}/messages/{seq}',
+    tags: tags.messages,
+    summary: 'Delete a message (its author or a room admin): it keeps its seq, the body becomes null',
+    request: { params: message },
+    responses: { 204: noContent },
+    errors: ['FORBIDDEN', 'NOT_FOUND'],
+    authenticated: true,
+  },
+  {
+    method: 'get',
+    path: '/rooms/{id}/presence',
+    tags: tags.rooms,
+    summary: 'Which members are online (a socket on any pod); beyond the contract',
+    request: { params: room },
+    responses: { 200: jsonResponse(presenceSchema, 'Each member and whether they are online') },
+    errors: ['NOT_FOUND'],
+    authenticated: true,
+  },
+  {
+    method: 'post',
+    path: '/rooms/{id}/read',
+    tags: tags.rooms,
+    summary: 'Move the caller’s read marker forward (never back)',
+    request: { params: room, body: jsonBody(readBodySchema) },
+    responses: { 204: noContent },
+    errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE'],
+    authenticated: true,
+  },
+];
+
+/** The chat service's REST API (what it serves at GET /openapi.json). */
+export function chatOpenApiDocument(): OpenApiDocument {
+  const registry = new OpenAPIRegistry();
+  registerCommon(registry);
+  nameComponent('Room', roomSchema);
+  nameComponent('Member', memberSchema);
+  nameComponent('Message', storedMessageSchema);
+  registerRoutes(registry, routes);
+  return generate(registry, {
+    title: 'Converge chat service',
+    description:
+      'Rooms, members and messages. Every call takes `Authorization: Bearer <accessToken>` from the user ' +
+      'service. Real time is Socket.IO on /socket.io/ (see docs/asyncapi/socket.json); GraphQL is at ' +
+      '/graphql, its SDL in services/chat/schema.graphql.',
+  });
+}

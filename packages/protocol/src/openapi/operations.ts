@@ -1,0 +1,34 @@
+import type { OpenApiDocument } from './openapi.common';
+
+/** One documented call, as a service test exercises it. */
+export interface DocumentedOperation {
+  method: string;
+  /** The OpenAPI path, `{id}` style. */
+  path: string;
+  /** The path with every parameter filled in (a UUID, or 1 for a seq): a real URL to call. */
+  sample: string;
+  authenticated: boolean;
+  statuses: string[];
+}
+
+const SAMPLE_ID = '00000000-0000-4000-8000-000000000000';
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+
+/** Every operation of an OpenAPI document, for tests that check a service serves what it documents. */
+export function documentedOperations(doc: OpenApiDocument): DocumentedOperation[] {
+  const out: DocumentedOperation[] = [];
+  for (const [path, item] of Object.entries(doc.paths ?? {})) {
+    for (const method of METHODS) {
+      const op = item[method];
+      if (!op) continue;
+      out.push({
+        method: method.toUpperCase(),
+        path,
+        sample: path.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'seq' ? '1' : SAMPLE_ID)),
+        authenticated: (op.security ?? []).length > 0,
+        statuses: Object.keys(op.responses ?? {}),
+      });
+    }
+  }
+  return out;
+}
