@@ -11,6 +11,10 @@ t0=$(date +%s)
 step() { echo; echo "== $*"; }
 fail_setup() { echo "setup failed: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 
+# node:test's TAP reporter for every suite: the totals below are read from its `# pass N` / `# fail N`
+# lines (since Node 23 the default reporter is `spec` even when the output is not a terminal).
+export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--test-reporter=tap"
+
 step "dependencies"
 # make puts the repo's pinned Node first on PATH (hack/node.sh); a run on another Node is refused.
 echo "node $(node --version), npm $(npm --version)"
