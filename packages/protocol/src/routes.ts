@@ -22,7 +22,7 @@ export const ROUTES: readonly Route[] = [
   { prefix: '/rooms', upstream: 'chat', serves: 'rooms, members, message history and sends' },
   { prefix: '/socket.io', upstream: 'chat', serves: 'the Socket.IO connection (WebSocket or polling)' },
   { prefix: '/graphql', upstream: 'chat', serves: "the chat service's GraphQL and its graphql-ws subscriptions" },
-  { prefix: '/chat/graphql', upstream: 'chat', serves: "the chat service's GraphQL (the name a shared gateway can route)" },
+  { prefix: '/chat/graphql', upstream: 'chat', serves: "the chat service's GraphQL under a name of its own, next to `/user/graphql`" },
 ];
 
 /** True when `path` (no query string) is `prefix` or below it, element by element. */
