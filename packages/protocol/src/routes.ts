@@ -1,6 +1,7 @@
-// The HTTP path prefixes of the API and which service owns each. The Ingress (cdk8s), the web server's
-// same-origin proxy and the docs all read this one table, so a path cannot reach one service through
-// the proxy and another (or none) through the Ingress.
+// The HTTP path prefixes of the API and which service owns each. The Ingress (cdk8s) and the web
+// server's same-origin proxy are built from this one table, so a path cannot reach one service through
+// the proxy and another (or none) through the Ingress; the docs' lists are checked against it
+// (cdk8s/test/route-docs.test.ts).
 
 /** The backend processes that serve API paths (everything else is the web app). */
 export type Upstream = 'user' | 'chat';
