@@ -1,50 +1,125 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { after, describe, test } from 'node:test';
 import { ApiObject, App } from 'cdk8s';
+import { parse } from 'yaml';
 import { ConvergeChart, PORTS } from '../src/charts/converge-chart';
 import { APP_UID } from '../src/constructs/pod-security';
 import { REPO } from './support/paths';
 
-// No Docker here: instead, each Dockerfile is checked against what the tests build and what the
-// chart runs, so the three cannot drift apart.
+// No Docker here (no registry; the images are built for real later): instead the one Dockerfile, the
+// build args skaffold passes for each process and the files the image ships are checked against what
+// `make build` produces and what the chart runs, so they cannot drift apart.
 const chart = new ConvergeChart(new App(), 'converge');
 const images = [
-  { ws: 'services/user', process: chart.user, port: PORTS.user },
-  { ws: 'services/chat', process: chart.chat, port: PORTS.chat },
-  { ws: 'web', process: chart.web, port: PORTS.web },
+  { image: 'converge-user', ws: 'services/user', process: chart.user, port: PORTS.user },
+  { image: 'converge-chat', ws: 'services/chat', process: chart.chat, port: PORTS.chat },
+  { image: 'converge-web', ws: 'web', process: chart.web, port: PORTS.web },
 ];
+const text = readFileSync(join(REPO, 'Dockerfile'), 'utf8');
+const stages = text.split(/^(?=FROM )/m).slice(1);
+const runtime = stages.at(-1) ?? '';
+const artifacts: any[] = parse(readFileSync(join(REPO, 'skaffold.yaml'), 'utf8')).build.artifacts;
 
-for (const { ws, process, port } of images) {
-  describe(`${ws}/Dockerfile`, () => {
-    const text = readFileSync(join(REPO, ws, 'Dockerfile'), 'utf8');
+describe('Dockerfile (the root one, for every Node process)', () => {
+  test('replaces the per-process copies', () => {
+    for (const ws of ['services/user', 'services/chat', 'web']) assert.equal(existsSync(join(REPO, ws, 'Dockerfile')), false, ws);
+  });
+
+  test('every stage runs on the Node 24 LTS base image, overridable by NODE_IMAGE', () => {
+    assert.match(text, /^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
+    assert.ok(stages.length >= 2, 'multi-stage');
+    for (const s of stages) assert.match(s, /^FROM \$\{NODE_IMAGE\}( AS \w+)?\n/);
+  });
+
+  test('builds with the same npm targets as make build, then keeps production dependencies only', () => {
+    assert.match(text, /bash hack\/deps\.sh/);
+    // -w packages: every packages/* workspace, so a new one needs no line here.
+    assert.match(text, /npm run build --silent --if-present -w packages -w "\$WORKSPACE"/);
+    assert.match(text, /npm ci --omit=dev --workspace "\$WORKSPACE" /);
+    assert.match(text, /bash docker\/runtime-files\.sh "\$WORKSPACE" \/out/);
+    assert.doesNotMatch(text, /packages\/[a-z]/, 'no workspace listed by name');
+  });
+
+  test('the runtime stage holds only the staged files, runs as the numeric non-root user, node as PID 1', () => {
+    assert.doesNotMatch(runtime, /^COPY (?!--from=build )/m, 'nothing from the build context');
+    assert.match(runtime, /^COPY --from=build \/out \.\/$/m);
+    assert.match(runtime, new RegExp(`^USER ${APP_UID}:${APP_UID}$`, 'm'));
+    assert.match(runtime, /^EXPOSE \$\{PORT\}$/m);
+    assert.match(runtime, /^WORKDIR \/app\/\$\{WORKSPACE\}$/m);
+    assert.match(runtime, /^ENV NODE_ENV=production ENTRY=\$\{ENTRY\}$/m);
+    const entry = /^ENTRYPOINT (\[.*\])$/m.exec(runtime);
+    assert.ok(entry, 'ENTRYPOINT in exec form');
+    const [sh, flag, script] = JSON.parse(entry[1] as string) as string[];
+    assert.deepEqual([sh, flag], ['/bin/sh', '-c']);
+    // exec: the shell only expands ENTRY and is replaced by node.
+    assert.match(script as string, /^exec node "\$ENTRY"/);
+  });
+});
+
+const stageRoot = mkdtempSync(join(tmpdir(), 'converge-image-'));
+after(() => rmSync(stageRoot, { recursive: true, force: true }));
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    if (f === 'node_modules') return [];
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+for (const { image, ws, process, port } of images) {
+  describe(`${image}: skaffold's build args and what the image ships`, () => {
     const deployment = (process.node.findChild('deployment') as ApiObject).toJson() as any;
     const command: string[] = deployment.spec.template.spec.containers[0].command;
+    const artifact = artifacts.find((a) => a.image === image);
 
-    test('builds with the same npm targets as make build, then keeps production dependencies only', () => {
-      assert.match(text, /bash hack\/deps\.sh/);
-      assert.match(text, new RegExp(`npm run build --silent (-w \\S+ )*-w ${ws}\\b`));
-      assert.match(text, new RegExp(`npm ci --omit=dev --workspace ${ws} `));
-      assert.ok((text.match(/^FROM /gm) ?? []).length >= 2, 'multi-stage');
+    test('the build args name the workspace, the chart port and the file the chart command runs', () => {
+      assert.ok(artifact, `skaffold.yaml builds ${image}`);
+      assert.equal(artifact.context, '.');
+      assert.equal(artifact.docker.dockerfile, 'Dockerfile');
+      assert.deepEqual(command.slice(0, 1), ['node']);
+      assert.equal(command.length, 2);
+      assert.deepEqual(artifact.docker.buildArgs, { WORKSPACE: ws, PORT: String(port), ENTRY: command[1] });
     });
 
-    test('runs as the numeric non-root user the chart expects, on the chart port', () => {
-      assert.match(text, new RegExp(`^USER ${APP_UID}:${APP_UID}$`, 'm'));
-      assert.match(text, new RegExp(`^EXPOSE ${port}$`, 'm'));
+    test('DEPLOY.md builds it by hand with the same args', () => {
+      const line = `docker build --build-arg WORKSPACE=${ws} --build-arg PORT=${port} --build-arg ENTRY=${command[1]} -t $REGISTRY/${image}:$GIT_SHA .`;
+      assert.ok(readFileSync(join(REPO, 'cdk8s', 'DEPLOY.md'), 'utf8').split('\n').includes(line), line);
     });
 
-    test('its entrypoint is the chart command, and that file exists after the build', () => {
-      const entry = /^ENTRYPOINT (\[.*\])$/m.exec(text);
-      assert.ok(entry, 'ENTRYPOINT in exec form');
-      assert.deepEqual(JSON.parse(entry[1] as string), command);
-      assert.match(text, new RegExp(`^WORKDIR /app/${ws}$`, 'm'));
-      assert.ok(existsSync(join(REPO, ws, command[1] as string)), `${ws}/${command[1]} is built by make build`);
+    test('docker/runtime-files.sh stages the entry and the workspaces it needs, without tests or fakes', () => {
+      const out = join(stageRoot, image);
+      const r = spawnSync('bash', [join(REPO, 'docker', 'runtime-files.sh'), ws, out], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.ok(existsSync(join(out, ws, command[1] as string)), `${ws}/${command[1]} is built by make build and shipped`);
+      const deps = JSON.parse(readFileSync(join(REPO, ws, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+      for (const dep of Object.keys(deps.dependencies ?? {}).filter((d) => d.startsWith('@converge/'))) {
+        const dir = dep.replace('@converge/', 'packages/');
+        assert.ok(existsSync(join(out, dir, 'package.json')) && existsSync(join(out, dir, 'dist')), `${dep} ships`);
+      }
+      assert.equal(existsSync(join(out, 'packages', 'testing')), false, 'the dev-only @converge/testing stays out');
+
+      const files = filesUnder(out);
+      const shipped = files.map((f) => relative(out, f));
+      assert.deepEqual(shipped.filter((f) => /(^|\/)dist\/test\/|\.test\.|\.fakes\./.test(f)), []);
+      // What was pruned is not what the shipped code loads: every relative require resolves.
+      for (const file of files.filter((f) => f.endsWith('.js'))) {
+        for (const m of readFileSync(file, 'utf8').matchAll(/require\("(\.\.?\/[^"]*)"\)/g)) {
+          const target = resolve(dirname(file), m[1] as string);
+          const found = ['', '.js', '.json', '/index.js'].some((ext) => existsSync(target + ext));
+          assert.ok(found, `${relative(out, file)} requires ${m[1]}, which is not shipped`);
+        }
+      }
     });
   });
 }
 
-test('.dockerignore keeps build output and secrets out of the context', () => {
+test('.dockerignore keeps build output and secrets out of the context, and the build scripts in', () => {
   const ignore = readFileSync(join(REPO, '.dockerignore'), 'utf8').split('\n');
   for (const p of ['**/node_modules', '**/dist', '**/*.pem', '.git']) assert.ok(ignore.includes(p), p);
+  for (const p of ['hack', 'docker', 'packages', 'Dockerfile']) assert.equal(ignore.some((l) => l === p || l === `${p}/`), false, p);
 });

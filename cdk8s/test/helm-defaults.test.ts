@@ -87,7 +87,8 @@ describe('helm template with the defaults', () => {
       '/.well-known': 'conv-user',
       '/user/graphql': 'conv-user',
       '/rooms': 'conv-chat',
-      '/socket.io/': 'conv-chat',
+      '/socket.io': 'conv-chat',
+      '/graphql': 'conv-chat',
       '/chat/graphql': 'conv-chat',
       '/': 'conv-web',
     });

@@ -3,28 +3,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import httpProxy from 'http-proxy';
+import { ROUTES, routeFor, type Upstream } from '@converge/protocol';
 import type { Logger } from '@converge/runtime/dist/src/logger';
 
-export type Upstream = 'user' | 'chat';
-
-/** Path prefixes per upstream (each matches the path itself and anything below it). */
-export const ROUTES: ReadonlyArray<{ prefix: string; upstream: Upstream }> = [
-  { prefix: '/auth', upstream: 'user' },
-  { prefix: '/users', upstream: 'user' },
-  { prefix: '/.well-known', upstream: 'user' },
-  { prefix: '/user/graphql', upstream: 'user' },
-  { prefix: '/rooms', upstream: 'chat' },
-  { prefix: '/socket.io', upstream: 'chat' },
-  { prefix: '/graphql', upstream: 'chat' },
-  { prefix: '/chat/graphql', upstream: 'chat' },
-];
+export type { Upstream };
+/** The API path prefixes and their upstreams: @converge/protocol's table, the one the Ingress is built from. */
+export { ROUTES };
 
 export function upstreamFor(url: string | undefined): Upstream | null {
-  const path = (url ?? '/').split('?')[0] ?? '/';
-  for (const r of ROUTES) {
-    if (path === r.prefix || path.startsWith(`${r.prefix}/`)) return r.upstream;
-  }
-  return null;
+  return routeFor(url ?? '/')?.upstream ?? null;
 }
 
 export interface ApiProxy {

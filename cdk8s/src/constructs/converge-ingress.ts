@@ -1,4 +1,5 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
+import { ROUTES, type Upstream } from '@converge/protocol';
 import { Construct } from 'constructs';
 import { renderOnlyIf, when } from '../helm/expr';
 import { v, value } from '../values/refs';
@@ -12,25 +13,18 @@ export interface ConvergeIngressProps {
 }
 
 /**
- * The one Ingress: API paths to the services, everything else to the web app. Host, class, TLS and
- * annotations (WebSocket timeouts and cookie affinity by default) come from `.Values.ingress`.
+ * The one Ingress: the API paths of @converge/protocol's route table to their services (the same table
+ * the web server's proxy uses), everything else to the web app. Host, class, TLS and annotations
+ * (WebSocket timeouts and cookie affinity by default) come from `.Values.ingress`.
  */
 export class ConvergeIngress extends Construct {
-  /** Path prefix → process, most specific first (the order ingress controllers match in). */
+  /** Path prefix → process: every API route, then `/` for the web app (ingress controllers prefer the longest match). */
   readonly routes: ReadonlyArray<readonly [string, ConvergeProcess]>;
 
   constructor(scope: Construct, id: string, props: ConvergeIngressProps) {
     super(scope, id);
-    this.routes = [
-      ['/auth', props.user],
-      ['/users', props.user],
-      ['/.well-known', props.user],
-      ['/user/graphql', props.user],
-      ['/rooms', props.chat],
-      ['/socket.io/', props.chat],
-      ['/chat/graphql', props.chat],
-      ['/', props.web],
-    ];
+    const upstreams: Record<Upstream, ConvergeProcess> = { user: props.user, chat: props.chat };
+    this.routes = [...ROUTES.map((r) => [r.prefix, upstreams[r.upstream]] as const), ['/', props.web]];
     const ingress = new ApiObject(this, 'ingress', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',

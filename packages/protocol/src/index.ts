@@ -6,3 +6,4 @@ export * from './messages';
 export * from './socket';
 export * from './events';
 export * from './validate';
+export * from './routes';
