@@ -55,10 +55,9 @@ export async function managed(
     const p = proc;
     let stderr = '';
     p.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
-    await waitFor(`${name} on :${port}`, async () => {
-      if (p.exitCode !== null) throw new Error(`${name} exited: ${stderr}`);
-      return portOpen(port);
-    });
+    // An exit ends the wait at once (waitFor retries on a thrown error, so it is checked after).
+    await waitFor(`${name} on :${port}`, async () => p.exitCode !== null || portOpen(port));
+    if (p.exitCode !== null) throw new Error(`${name} exited: ${stderr}`);
   };
   try {
     await up();

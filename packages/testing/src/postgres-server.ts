@@ -7,8 +7,11 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { exited, isAlive } from './managed-server';
 import { freePort, waitFor } from './ports';
+import { runCommand } from './run-command';
 
 export const PG_BIN = process.env.CONVERGE_PG_BIN ?? '/usr/lib/postgresql/15/bin';
+// A plain environment: the tools run as another OS user, with no access to this one's HOME.
+const PG_ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', LC_ALL: 'C' };
 
 export interface PostgresServerOptions {
   /** Streaming replicas started with the primary. @default 0 */
@@ -75,25 +78,14 @@ function pgSpawn(bin: string, args: string[], user: OsUser | undefined, detached
     ...(user ?? {}),
     detached,
     cwd: tmpdir(),
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', LC_ALL: 'C' },
+    env: PG_ENV,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 
 /** Runs a PostgreSQL tool to completion (bounded), with its output in the error. */
-function run(bin: string, args: string[], user: OsUser | undefined, timeoutMs = 120_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const p = pgSpawn(bin, args, user);
-    let out = '';
-    p.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    p.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
-    p.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve();
-      else reject(new Error(`${bin} ${args.join(' ')} failed (${signal ?? code}): ${out.slice(-2000)}`));
-    });
-  });
+function run(bin: string, args: string[], user: OsUser | undefined): Promise<void> {
+  return runCommand(join(PG_BIN, bin), args, { ...(user ?? {}), cwd: tmpdir(), env: PG_ENV });
 }
 
 /** Live (not zombie) PIDs in process group `pgid`, from /proc. */
@@ -140,11 +132,8 @@ async function serve(name: string, dir: string, user: OsUser | undefined, settin
     proc = c;
     c.stdout?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-3000)));
     c.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-3000)));
-    await waitFor(`postgres ${name} on :${p}`, async () => {
-      if (c.exitCode !== null) throw new Error(`postgres ${name} exited (${c.exitCode}): ${log}`);
-      await query(url, 'SELECT 1');
-      return true;
-    }, 60_000, 100);
+    await waitFor(`postgres ${name} on :${p}`, async () => c.exitCode !== null || (await query(url, 'SELECT 1'), true), 60_000, 100);
+    if (c.exitCode !== null) throw new Error(`postgres ${name} exited (${c.exitCode}): ${log}`);
   };
 
   const killGroup = async () => {

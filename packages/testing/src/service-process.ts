@@ -61,16 +61,14 @@ export async function spawnService(opts: ServiceProcessOptions): Promise<Service
     c.stdout?.on('data', keep);
     c.stderr?.on('data', keep);
     c.once('exit', () => log?.end());
+    // An exit ends the wait at once (waitFor retries on a thrown error, so it is checked after).
     await waitFor(
       `${opts.name} ready on :${port}`,
-      async () => {
-        if (c.exitCode !== null) throw new Error(`${opts.name} exited (${c.exitCode}): ${out.slice(-3000)}`);
-        const res = await fetch(`${url}/readyz`).catch(() => null);
-        return res?.ok ?? false;
-      },
+      async () => c.exitCode !== null || ((await fetch(`${url}/readyz`).catch(() => null))?.ok ?? false),
       opts.readyTimeoutMs ?? 60_000,
       100,
     );
+    if (c.exitCode !== null) throw new Error(`${opts.name} exited (${c.exitCode}): ${out.slice(-3000)}`);
   };
 
   await start();

@@ -5,10 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { spawn } from 'node:child_process';
 import { createTestDatabase, type TestDatabase } from '../database';
 import type { TestServer } from '../managed-server';
 import { startNatsServer, startRedisServer } from '../processes';
+import { runCommand } from '../run-command';
 import { type ServiceProcess, spawnService } from '../service-process';
 
 // Compiled to packages/testing/dist/src/browser/: five levels up is the repository root.
@@ -151,18 +151,7 @@ export async function startStack(name: string, opts: { accessTtlSeconds?: number
   }
 }
 
-/** Runs a one-shot node script (migrations, key generation); bounded, with its output on failure. */
-function runScript(entry: string, args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [entry, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolvePromise();
-      else reject(new Error(`${entry} ${args.join(' ')} failed (${signal ?? code}): ${out.slice(-2000)}`));
-    });
-  });
+/** Runs a one-shot node script (migrations, key generation). */
+function runScript(entry: string, args: string[], env: Record<string, string>): Promise<void> {
+  return runCommand(process.execPath, [entry, ...args], { env: { ...process.env, ...env }, timeoutMs: 60_000 });
 }
