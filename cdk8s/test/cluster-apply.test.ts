@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { helm, type K8sObject } from './support/helm';
 import { CHART_DIR } from './support/paths';
-import { ControlPlane } from './support/control-plane';
+import { ControlPlane } from '@converge/testing/kube';
 import { fakeNodes, HELM_NAMESPACE, namespace, NAMESPACE, secrets, serviceMonitorCrd, STORAGE_CLASS, storage } from './support/cluster-fixtures';
 import { parseAllDocuments } from 'yaml';
 

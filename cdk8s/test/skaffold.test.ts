@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { REPO, TOOLS_BIN } from './support/paths';
-import { ensureTools } from './support/tools';
+import { ensureTools } from '@converge/testing/kube';
 
 // skaffold.yaml is checked by skaffold itself, offline: the config parses, and rendering builds no
 // image and reaches no cluster (helm template of charts/converge with the image values set).

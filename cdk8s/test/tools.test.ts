@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
-import { ensureTools } from './support/tools';
+import { ensureTools } from '@converge/testing/kube';
 
 // hack/tools/install.sh is what a clean clone (and CI) relies on: once built, a run only checks the
 // cache, and every binary reports the pinned version.

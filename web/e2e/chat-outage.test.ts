@@ -2,32 +2,18 @@
 // and disappears, and a message sent during the outage is delivered after it (resent with the same
 // clientMsgId), once.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { allMessages } from './support/api-client';
-import { confirmedMessages, launchBrowser, send } from './support/browser';
-import { aliceAndBobInRoom } from './support/pair';
-import { startStack, type Stack } from './support/stack';
+import { test } from 'node:test';
+import { aliceAndBobInRoom, allMessages, confirmedMessages, send, useBrowserStack } from '@converge/testing/browser';
 
-let stack: Stack;
-let browser: Browser;
-
-before(async () => {
-  stack = await startStack('outage');
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const e2e = useBrowserStack('outage', { ownStack: true });
 
 test('a chat service restart: banner while down, the message sent meanwhile delivered once', { timeout: 150_000 }, async () => {
-  const { aliceAcc, roomId, alice, bob } = await aliceAndBobInRoom(browser, stack.webUrl, 'Ops');
+  const { aliceAcc, roomId, alice, bob } = await aliceAndBobInRoom(e2e, 'Ops');
 
   await send(alice.page, 'before the outage');
   await bob.page.locator('[data-testid="message-text"]', { hasText: 'before the outage' }).waitFor();
 
-  await stack.chat.stop();
+  await e2e.stack.chat.stop();
   const banner = alice.page.getByTestId('connection-banner');
   await banner.waitFor({ timeout: 10_000 });
   assert.match((await banner.textContent()) ?? '', /Reconnecting/);
@@ -42,7 +28,7 @@ test('a chat service restart: banner while down, the message sent meanwhile deli
   await alice.page.locator('[data-testid="pending-message"][data-state="failed"]').waitFor({ timeout: 15_000 });
   await alice.page.getByRole('button', { name: 'Retry sending' }).waitFor();
 
-  await stack.chat.start();
+  await e2e.stack.chat.start();
   await banner.waitFor({ state: 'detached', timeout: 20_000 });
   // Resent by itself after the reconnect (or by the retry button, same clientMsgId either way).
   if (await alice.page.getByRole('button', { name: 'Retry sending' }).isVisible().catch(() => false)) {
@@ -53,7 +39,7 @@ test('a chat service restart: banner while down, the message sent meanwhile deli
   });
   await bob.page.locator('[data-testid="message-text"]', { hasText: during }).waitFor({ timeout: 15_000 });
 
-  const stored = await allMessages(stack.webUrl, aliceAcc, roomId);
+  const stored = await allMessages(e2e.webUrl, aliceAcc, roomId);
   const copies = stored.filter((m) => m.body === during);
   assert.equal(copies.length, 1, 'stored once');
   assert.equal(copies[0]!.clientMsgId, clientMsgId, 'with the clientMsgId of the optimistic bubble');

@@ -2,33 +2,20 @@
 // "seen by" receipts, the "N new messages" pill when scrolled up, keyboard use of the composer
 // (Enter sends, Shift+Enter breaks the line) and of the room list (arrow keys, Enter).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { createGroup, postMessage, registerAccount } from './support/api-client';
-import { confirmedMessages, launchBrowser, loginViaUi, openApp, openRoom, send, uniqueName } from './support/browser';
-import { type StackHandle, useStack } from './support/stack';
+import { test } from 'node:test';
+import { confirmedMessages, createGroup, loginViaUi, openRoom, postMessage, registerAccount, send, uniqueName, useBrowserStack } from '@converge/testing/browser';
 
-let stack: StackHandle;
-let browser: Browser;
-
-before(async () => {
-  stack = await useStack('features');
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const e2e = useBrowserStack('features');
 
 test('typing, edit, delete, seen-by, new-messages pill and keyboard use', { timeout: 150_000 }, async () => {
-  const aliceAcc = await registerAccount(stack.webUrl, uniqueName('alice'), 'Alice');
-  const bobAcc = await registerAccount(stack.webUrl, uniqueName('bob'), 'Bob');
-  const other = await createGroup(stack.webUrl, aliceAcc, 'Another room', [bobAcc.id]);
-  const roomId = await createGroup(stack.webUrl, aliceAcc, 'Features', [bobAcc.id]);
-  for (let i = 1; i <= 40; i++) await postMessage(stack.webUrl, aliceAcc, roomId, `filler ${i}`);
+  const aliceAcc = await registerAccount(e2e.webUrl, uniqueName('alice'), 'Alice');
+  const bobAcc = await registerAccount(e2e.webUrl, uniqueName('bob'), 'Bob');
+  const other = await createGroup(e2e.webUrl, aliceAcc, 'Another room', [bobAcc.id]);
+  const roomId = await createGroup(e2e.webUrl, aliceAcc, 'Features', [bobAcc.id]);
+  for (let i = 1; i <= 40; i++) await postMessage(e2e.webUrl, aliceAcc, roomId, `filler ${i}`);
 
-  const alice = await openApp(browser, stack.webUrl);
-  const bob = await openApp(browser, stack.webUrl);
+  const alice = await e2e.open();
+  const bob = await e2e.open();
   await loginViaUi(alice.page, aliceAcc.username);
   await loginViaUi(bob.page, bobAcc.username);
 

@@ -1,33 +1,20 @@
 // Acceptance: scrolling back through 300 messages loads them all, in order, without duplicates (and
 // the reader's place is kept while older pages are inserted above).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { createGroup, postMessage, registerAccount } from './support/api-client';
-import { confirmedMessages, launchBrowser, loginViaUi, openApp, openRoom, uniqueName } from './support/browser';
-import { type StackHandle, useStack } from './support/stack';
+import { test } from 'node:test';
+import { confirmedMessages, createGroup, loginViaUi, openRoom, postMessage, registerAccount, uniqueName, useBrowserStack } from '@converge/testing/browser';
 
-let stack: StackHandle;
-let browser: Browser;
-
-before(async () => {
-  stack = await useStack('history');
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const e2e = useBrowserStack('history');
 
 test('scrolling back through 300 messages loads every one, in order, once', { timeout: 150_000 }, async () => {
-  const aliceAcc = await registerAccount(stack.webUrl, uniqueName('alice'), 'Alice');
-  const bobAcc = await registerAccount(stack.webUrl, uniqueName('bob'), 'Bob');
-  const roomId = await createGroup(stack.webUrl, aliceAcc, 'Archive', [bobAcc.id]);
+  const aliceAcc = await registerAccount(e2e.webUrl, uniqueName('alice'), 'Alice');
+  const bobAcc = await registerAccount(e2e.webUrl, uniqueName('bob'), 'Bob');
+  const roomId = await createGroup(e2e.webUrl, aliceAcc, 'Archive', [bobAcc.id]);
   for (let i = 1; i <= 300; i++) {
-    await postMessage(stack.webUrl, i % 3 === 0 ? bobAcc : aliceAcc, roomId, `message number ${i}`);
+    await postMessage(e2e.webUrl, i % 3 === 0 ? bobAcc : aliceAcc, roomId, `message number ${i}`);
   }
 
-  const alice = await openApp(browser, stack.webUrl);
+  const alice = await e2e.open();
   await loginViaUi(alice.page, aliceAcc.username);
   await openRoom(alice.page, roomId);
   await alice.page.locator('[data-testid="message"][data-seq="300"]').waitFor();

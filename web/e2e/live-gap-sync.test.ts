@@ -2,32 +2,19 @@
 // seq gap, and the client syncs the room from the last seq it holds instead of showing a hole. Bob's
 // WebSocket runs through a Playwright route that drops one `message:new` frame; the link stays up.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { createGroup, registerAccount } from './support/api-client';
-import { confirmedMessages, launchBrowser, loginViaUi, openApp, openRoom, send, uniqueName } from './support/browser';
-import { type StackHandle, useStack } from './support/stack';
+import { test } from 'node:test';
+import { confirmedMessages, createGroup, loginViaUi, openRoom, registerAccount, send, uniqueName, useBrowserStack } from '@converge/testing/browser';
 
-let stack: StackHandle;
-let browser: Browser;
-
-before(async () => {
-  stack = await useStack('gap');
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const e2e = useBrowserStack('gap');
 
 const LOST = 'this one is lost on the way';
 
 test('a seq gap seen live makes the client sync: the lost message appears, in order, once', { timeout: 90_000 }, async () => {
-  const aliceAcc = await registerAccount(stack.webUrl, uniqueName('alice'), 'Alice');
-  const bobAcc = await registerAccount(stack.webUrl, uniqueName('bob'), 'Bob');
-  const roomId = await createGroup(stack.webUrl, aliceAcc, 'Lossy line', [bobAcc.id]);
-  const alice = await openApp(browser, stack.webUrl);
-  const bob = await openApp(browser, stack.webUrl);
+  const aliceAcc = await registerAccount(e2e.webUrl, uniqueName('alice'), 'Alice');
+  const bobAcc = await registerAccount(e2e.webUrl, uniqueName('bob'), 'Bob');
+  const roomId = await createGroup(e2e.webUrl, aliceAcc, 'Lossy line', [bobAcc.id]);
+  const alice = await e2e.open();
+  const bob = await e2e.open();
 
   let dropped = 0;
   let connections = 0;

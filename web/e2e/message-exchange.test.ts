@@ -1,27 +1,15 @@
 // Acceptance: alice and bob register in two browser contexts, alice creates a room with bob, they
 // exchange messages and each sees the other's within the same second, in order.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { confirmedMessages, createGroupViaUi, launchBrowser, openApp, openRoom, registerViaUi, send, uniqueName, type UserPage } from './support/browser';
-import { type StackHandle, useStack } from './support/stack';
+import { test } from 'node:test';
+import { confirmedMessages, createGroupViaUi, openRoom, registerViaUi, send, uniqueName, useBrowserStack, type UserPage } from '@converge/testing/browser';
 
-let stack: StackHandle;
-let browser: Browser;
+const e2e = useBrowserStack('exchange');
 const pages: UserPage[] = [];
 
-before(async () => {
-  stack = await useStack('exchange');
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
-
 test('alice and bob exchange messages; each sees the other within a second, in order', { timeout: 120_000 }, async () => {
-  const alice = await openApp(browser, stack.webUrl);
-  const bob = await openApp(browser, stack.webUrl);
+  const alice = await e2e.open();
+  const bob = await e2e.open();
   pages.push(alice, bob);
   const aliceName = uniqueName('alice');
   const bobName = uniqueName('bob');

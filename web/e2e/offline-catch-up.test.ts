@@ -1,31 +1,18 @@
 // Acceptance: bob goes offline, alice sends 5 messages, bob comes back: he sees all 5, in order, once
 // each, and his unread badge counts them until he opens the room.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { createGroup, registerAccount } from './support/api-client';
-import { confirmedMessages, launchBrowser, loginViaUi, openApp, openRoom, send, uniqueName, unreadBadge } from './support/browser';
-import { type StackHandle, useStack } from './support/stack';
+import { test } from 'node:test';
+import { confirmedMessages, createGroup, loginViaUi, openRoom, registerAccount, send, uniqueName, unreadBadge, useBrowserStack } from '@converge/testing/browser';
 
-let stack: StackHandle;
-let browser: Browser;
-
-before(async () => {
-  stack = await useStack('offline');
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const e2e = useBrowserStack('offline');
 
 test('bob catches up after being offline: 5 messages, in order, once each, counted as unread', { timeout: 120_000 }, async () => {
-  const aliceAcc = await registerAccount(stack.webUrl, uniqueName('alice'), 'Alice');
-  const bobAcc = await registerAccount(stack.webUrl, uniqueName('bob'), 'Bob');
-  const roomId = await createGroup(stack.webUrl, aliceAcc, 'Book club', [bobAcc.id]);
+  const aliceAcc = await registerAccount(e2e.webUrl, uniqueName('alice'), 'Alice');
+  const bobAcc = await registerAccount(e2e.webUrl, uniqueName('bob'), 'Bob');
+  const roomId = await createGroup(e2e.webUrl, aliceAcc, 'Book club', [bobAcc.id]);
 
-  const alice = await openApp(browser, stack.webUrl);
-  const bob = await openApp(browser, stack.webUrl);
+  const alice = await e2e.open();
+  const bob = await e2e.open();
   await loginViaUi(alice.page, aliceAcc.username);
   await loginViaUi(bob.page, bobAcc.username);
   await openRoom(alice.page, roomId);

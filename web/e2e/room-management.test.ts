@@ -1,33 +1,21 @@
 // Rooms from the UI: start a DM, create a group, an admin renames it and adds and removes people,
 // a member leaves; every change reaches the other people's room lists live.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { registerAccount } from './support/api-client';
-import { createGroupViaUi, launchBrowser, loginViaUi, openApp, uniqueName } from './support/browser';
-import { type StackHandle, useStack } from './support/stack';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { createGroupViaUi, loginViaUi, registerAccount, uniqueName, useBrowserStack } from '@converge/testing/browser';
 
-let stack: StackHandle;
-let browser: Browser;
-
-before(async () => {
-  stack = await useStack('rooms');
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const e2e = useBrowserStack('rooms');
 
 const roomItem = (page: Page, roomId: string) => page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`);
 
 test('DM, group, rename, add, remove and leave from the UI', { timeout: 150_000 }, async () => {
-  const aliceAcc = await registerAccount(stack.webUrl, uniqueName('alice'), 'Alice');
-  const bobAcc = await registerAccount(stack.webUrl, uniqueName('bob'), 'Bob');
-  const carolAcc = await registerAccount(stack.webUrl, uniqueName('carol'), 'Carol');
-  const alice = await openApp(browser, stack.webUrl);
-  const bob = await openApp(browser, stack.webUrl);
-  const carol = await openApp(browser, stack.webUrl);
+  const aliceAcc = await registerAccount(e2e.webUrl, uniqueName('alice'), 'Alice');
+  const bobAcc = await registerAccount(e2e.webUrl, uniqueName('bob'), 'Bob');
+  const carolAcc = await registerAccount(e2e.webUrl, uniqueName('carol'), 'Carol');
+  const alice = await e2e.open();
+  const bob = await e2e.open();
+  const carol = await e2e.open();
   await loginViaUi(alice.page, aliceAcc.username);
   await loginViaUi(bob.page, bobAcc.username);
   await loginViaUi(carol.page, carolAcc.username);

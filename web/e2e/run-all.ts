@@ -2,11 +2,11 @@
 // test.sh reads one `# pass N` / `# fail N`), with one platform stack started here for the whole run.
 // Starting the services, their databases, NATS and Redis costs 5-20 s on a busy 2-core box; once
 // instead of once per file keeps the run short. The test that restarts the chat service still
-// starts a stack of its own (support/stack.ts: useStack vs startStack).
+// starts a stack of its own (@converge/testing/browser: useBrowserStack with or without ownStack).
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SHARED_STACK_ENV, type Stack, missingBuilds, startStack } from './support/stack';
+import { missingBuilds, SHARED_STACK_ENV, type Stack, startStack } from '@converge/testing/browser';
 
 // Compiled to web/e2e/dist/: two levels up is web/.
 const WEB = resolve(__dirname, '..', '..');

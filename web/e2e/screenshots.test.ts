@@ -4,24 +4,14 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { createDirect, createGroup, postMessage, registerAccount } from './support/api-client';
-import { DESKTOP, launchBrowser, loginViaUi, openApp, openRoom, PHONE, send, uniqueName } from './support/browser';
-import { type StackHandle, useStack } from './support/stack';
+import { before, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { createDirect, createGroup, DESKTOP, loginViaUi, openRoom, PHONE, postMessage, registerAccount, send, uniqueName, useBrowserStack } from '@converge/testing/browser';
 
 const OUT = resolve(__dirname, '..', 'screenshots');
-let stack: StackHandle;
-let browser: Browser;
-
-before(async () => {
+const e2e = useBrowserStack('shots');
+before(() => {
   mkdirSync(OUT, { recursive: true });
-  stack = await useStack('shots');
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.close();
 });
 
 async function noHorizontalOverflow(page: Page): Promise<void> {
@@ -30,17 +20,17 @@ async function noHorizontalOverflow(page: Page): Promise<void> {
 }
 
 test('screenshots of login, room list and conversation at desktop and 360 px', { timeout: 150_000 }, async () => {
-  const mia = await registerAccount(stack.webUrl, uniqueName('mia'), 'Mia Chen');
-  const leo = await registerAccount(stack.webUrl, uniqueName('leo'), 'Leo Martin');
-  const ana = await registerAccount(stack.webUrl, uniqueName('ana'), 'Ana Souza');
-  const design = await createGroup(stack.webUrl, mia, 'Design team', [leo.id, ana.id]);
-  const launch = await createGroup(stack.webUrl, leo, 'Launch 🚀', [mia.id]);
-  const lunch = await createGroup(stack.webUrl, ana, 'Lunch crew', [mia.id, leo.id]);
-  const dm = await createDirect(stack.webUrl, leo, mia.id);
-  await postMessage(stack.webUrl, leo, dm, 'Got a sec for a quick call?');
-  await postMessage(stack.webUrl, ana, lunch, 'Tacos today? 🌮');
-  await postMessage(stack.webUrl, leo, launch, 'Release notes are ready for review');
-  await postMessage(stack.webUrl, leo, launch, 'Ping me when you have a minute');
+  const mia = await registerAccount(e2e.webUrl, uniqueName('mia'), 'Mia Chen');
+  const leo = await registerAccount(e2e.webUrl, uniqueName('leo'), 'Leo Martin');
+  const ana = await registerAccount(e2e.webUrl, uniqueName('ana'), 'Ana Souza');
+  const design = await createGroup(e2e.webUrl, mia, 'Design team', [leo.id, ana.id]);
+  const launch = await createGroup(e2e.webUrl, leo, 'Launch 🚀', [mia.id]);
+  const lunch = await createGroup(e2e.webUrl, ana, 'Lunch crew', [mia.id, leo.id]);
+  const dm = await createDirect(e2e.webUrl, leo, mia.id);
+  await postMessage(e2e.webUrl, leo, dm, 'Got a sec for a quick call?');
+  await postMessage(e2e.webUrl, ana, lunch, 'Tacos today? 🌮');
+  await postMessage(e2e.webUrl, leo, launch, 'Release notes are ready for review');
+  await postMessage(e2e.webUrl, leo, launch, 'Ping me when you have a minute');
   const script: [typeof mia, string][] = [
     [leo, 'Morning! I pushed the new onboarding flow to staging.'],
     [ana, 'Nice. The empty states look much friendlier now.'],
@@ -48,13 +38,13 @@ test('screenshots of login, room list and conversation at desktop and 360 px', {
     [leo, 'Good catch, I will bump it to the accent colour.'],
     [ana, 'Spec is here: https://example.com/specs/onboarding-v2'],
   ];
-  for (const [who, text] of script) await postMessage(stack.webUrl, who, design, text);
+  for (const [who, text] of script) await postMessage(e2e.webUrl, who, design, text);
 
   for (const [label, viewport] of [
     ['desktop', DESKTOP],
     ['mobile', PHONE],
   ] as const) {
-    const user = await openApp(browser, stack.webUrl, viewport);
+    const user = await e2e.open(viewport);
     const { page } = user;
     await page.goto('/login');
     await page.getByRole('button', { name: 'Sign in' }).waitFor();

@@ -2,30 +2,17 @@
 // socket keep working), a reload keeps the user signed in, and a session revoked elsewhere returns
 // the page to the login form with a message.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { allMessages, createGroup, loginAccount, registerAccount } from './support/api-client';
-import { launchBrowser, loginViaUi, openApp, openRoom, send, uniqueName } from './support/browser';
-import { ACCESS_TTL_SECONDS, type StackHandle, useStack } from './support/stack';
+import { test } from 'node:test';
+import { ACCESS_TTL_SECONDS, allMessages, createGroup, loginAccount, loginViaUi, openRoom, registerAccount, send, uniqueName, useBrowserStack } from '@converge/testing/browser';
 
 const TTL = ACCESS_TTL_SECONDS;
-let stack: StackHandle;
-let browser: Browser;
-
-before(async () => {
-  stack = await useStack('session');
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const e2e = useBrowserStack('session');
 
 test('tokens refresh transparently; a revoked session goes back to login with a message', { timeout: 120_000 }, async () => {
-  const aliceAcc = await registerAccount(stack.webUrl, uniqueName('alice'), 'Alice');
-  const bobAcc = await registerAccount(stack.webUrl, uniqueName('bob'), 'Bob');
-  const roomId = await createGroup(stack.webUrl, bobAcc, 'Tokens', [aliceAcc.id]);
-  const alice = await openApp(browser, stack.webUrl);
+  const aliceAcc = await registerAccount(e2e.webUrl, uniqueName('alice'), 'Alice');
+  const bobAcc = await registerAccount(e2e.webUrl, uniqueName('bob'), 'Bob');
+  const roomId = await createGroup(e2e.webUrl, bobAcc, 'Tokens', [aliceAcc.id]);
+  const alice = await e2e.open();
   let refreshes = 0;
   alice.page.on('request', (r) => {
     if (r.url().endsWith('/auth/refresh')) refreshes++;
@@ -39,7 +26,7 @@ test('tokens refresh transparently; a revoked session goes back to login with a 
   assert.equal(await alice.page.getByTestId('connection-banner').count(), 0, 'the socket stayed connected');
   await send(alice.page, 'still here after the token rotated');
   await alice.page.waitForFunction(() => document.querySelectorAll('[data-testid="pending-message"]').length === 0);
-  const stored = await allMessages(stack.webUrl, await loginAccount(stack.webUrl, bobAcc.username), roomId);
+  const stored = await allMessages(e2e.webUrl, await loginAccount(e2e.webUrl, bobAcc.username), roomId);
   assert.deepEqual(
     stored.map((m) => m.body),
     ['still here after the token rotated'],
@@ -53,7 +40,7 @@ test('tokens refresh transparently; a revoked session goes back to login with a 
   assert.deepEqual(Object.keys(stash), ['converge.refreshToken']);
 
   // Signed out elsewhere: the tab's refresh token is revoked; its next refresh is refused.
-  const res = await fetch(`${stack.webUrl}/auth/logout`, {
+  const res = await fetch(`${e2e.webUrl}/auth/logout`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ refreshToken: stash['converge.refreshToken'] }),

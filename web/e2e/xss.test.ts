@@ -1,28 +1,15 @@
 // Acceptance: a message `<img src=x onerror="window.__xss=1">` shows as text and window.__xss stays
 // undefined. Also: links are clickable with rel="noopener noreferrer", long words wrap.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, send } from './support/browser';
-import { aliceAndBobInRoom } from './support/pair';
-import { type StackHandle, useStack } from './support/stack';
+import { test } from 'node:test';
+import { aliceAndBobInRoom, send, useBrowserStack } from '@converge/testing/browser';
 
-let stack: StackHandle;
-let browser: Browser;
-
-before(async () => {
-  stack = await useStack('xss');
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const e2e = useBrowserStack('xss');
 
 const PAYLOAD = '<img src=x onerror="window.__xss=1">';
 
 test('message text is rendered as text, never as HTML', { timeout: 90_000 }, async () => {
-  const { alice, bob } = await aliceAndBobInRoom(browser, stack.webUrl, 'Security review');
+  const { alice, bob } = await aliceAndBobInRoom(e2e, 'Security review');
 
   await send(alice.page, PAYLOAD);
   const long = `${'a'.repeat(400)}`;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { CHART_DIR } from './paths';
-import { ensureTools } from './tools';
+import { ensureTools } from '@converge/testing/kube';
 
 export type K8sObject = {
   apiVersion: string;

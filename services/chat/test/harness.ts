@@ -1,17 +1,22 @@
 // Test harness: a JWKS the test controls, chat processes on a fresh database, their own NATS and Redis.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { io as connectSocket, type Socket } from 'socket.io-client';
-import { createTestDatabase, freePort, startNatsServer, startRedisServer, type TestDatabase, TestIssuer, type TestServer, waitFor } from '@converge/testing';
+import {
+  call,
+  createTestDatabase,
+  type ServiceProcess,
+  spawnService,
+  startNatsServer,
+  startRedisServer,
+  type TestDatabase,
+  TestIssuer,
+  type TestServer,
+} from '@converge/testing';
 
-export interface ChatProcess {
-  url: string;
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<number | null>;
-}
+/** A chat process the test started (@converge/testing's spawnService). */
+export type ChatProcess = ServiceProcess;
 
 export interface Cluster {
   issuer: TestIssuer;
@@ -57,10 +62,7 @@ export async function startCluster(extraEnv: Record<string, string> = {}): Promi
     },
     async close() {
       // SIGTERM, so each process drains (and writes its coverage); SIGKILL only if it hangs.
-      for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
-      const force = setTimeout(() => procs.forEach((p) => p.child.kill('SIGKILL')), 10_000);
-      await Promise.all(procs.map((p) => p.exited));
-      clearTimeout(force);
+      await Promise.all(procs.map((p) => p.stop(10_000)));
       await nats.stop();
       await redis.stop();
       await db.drop();
@@ -69,36 +71,14 @@ export async function startCluster(extraEnv: Record<string, string> = {}): Promi
   };
 }
 
-export async function spawnChat(env: Record<string, string>): Promise<ChatProcess> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(__dirname, '../src/main.js')], {
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor('chat ready', async () => {
-    if (child.exitCode !== null) throw new Error(`chat exited: ${out}`);
-    return (await fetch(`${url}/readyz`)).ok;
-  }, 60_000);
-  return { url, child, output: () => out, exited };
+export function spawnChat(env: Record<string, string>): Promise<ChatProcess> {
+  return spawnService({ name: 'chat', entry: join(__dirname, '../src/main.js'), env });
 }
 
-export async function rest(base: string, method: string, path: string, token: string, body?: unknown) {
-  const res = await fetch(base + path, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  let parsed: any = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {}
-  return { status: res.status, body: parsed };
+/** A REST call as the holder of `token` (the shared client, in the argument order of these suites). */
+export function rest(base: string, method: string, path: string, token: string, body?: unknown) {
+  // Always a Bearer header, even an empty one: some tests send a bad token on purpose.
+  return call(base, method, path, body, undefined, { authorization: `Bearer ${token}` });
 }
 
 export interface User {

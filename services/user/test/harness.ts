@@ -3,7 +3,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, startNatsServer, type TestDatabase, type TestServer } from '@converge/testing';
+import { call, createTestDatabase, startNatsServer, type TestDatabase, type TestServer } from '@converge/testing';
 import type { RunningService } from '@converge/runtime';
 import { createLogger } from '@converge/runtime';
 import { loadUserConfig } from '../src/config';
@@ -69,37 +69,8 @@ export async function startHarness(overrides: Record<string, string> = {}): Prom
   };
 }
 
-export interface Reply {
-  status: number;
-  headers: Headers;
-  body: any;
-}
-
-/** A JSON call; `body` as a string is sent verbatim (for malformed JSON). */
-export async function call(
-  base: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  token?: string,
-  headers: Record<string, string> = {},
-): Promise<Reply> {
-  const res = await fetch(base + path, {
-    method,
-    headers: {
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...headers,
-    },
-    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {}
-  return { status: res.status, headers: res.headers, body: parsed };
-}
+// The suites' REST client lives in @converge/testing.
+export { call, type Reply } from '@converge/testing';
 
 let seq = 0;
 /** A username unique within the run. */

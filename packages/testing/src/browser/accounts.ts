@@ -1,46 +1,15 @@
-// Direct calls to the contract through the web server's proxy, for seeding data and checking what
+// Accounts, rooms and messages made through the web server's proxy, for seeding data and checking what
 // the services stored (the browser is for what a user sees).
 import { randomUUID } from 'node:crypto';
+import { callAs, callOk as call } from '../rest-client';
 import { PASSWORD } from './browser';
 
+/** A user's tokens; access tokens live 10 s in the e2e stacks, so calls refresh them (callAs). */
 export interface Account {
   id: string;
   username: string;
   accessToken: string;
   refreshToken: string;
-}
-
-async function call<T>(base: string, method: string, path: string, body?: unknown, token?: string): Promise<T> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
-/**
- * An authenticated call as `a`. Access tokens live 10 s in these stacks, so a token taken at the
- * start of a test may be spent by the time of a later check: a 401 refreshes it (as the SPA does) and
- * replays the call once.
- */
-async function callAs<T>(base: string, a: Account, method: string, path: string, body?: unknown): Promise<T> {
-  try {
-    return await call<T>(base, method, path, body, a.accessToken);
-  } catch (e) {
-    if (!(e instanceof Error && / → 401 /.test(e.message))) throw e;
-    const pair = await call<{ accessToken: string; refreshToken: string }>(base, 'POST', '/auth/refresh', {
-      refreshToken: a.refreshToken,
-    });
-    a.accessToken = pair.accessToken;
-    a.refreshToken = pair.refreshToken;
-    return call<T>(base, method, path, body, a.accessToken);
-  }
 }
 
 export async function registerAccount(base: string, username: string, displayName: string): Promise<Account> {

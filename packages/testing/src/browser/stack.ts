@@ -5,12 +5,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { spawn } from 'node:child_process';
-import { createTestDatabase, freePort, startNatsServer, startRedisServer, type TestDatabase, type TestServer } from '@converge/testing';
-import { type Proc, startNodeProcess } from './processes';
+import { createTestDatabase, type TestDatabase } from '../database';
+import type { TestServer } from '../managed-server';
+import { startNatsServer, startRedisServer } from '../processes';
+import { runCommand } from '../run-command';
+import { type ServiceProcess, spawnService } from '../service-process';
 
-// Compiled to web/e2e/dist/support/: four levels up is the repository root.
-export const ROOT = resolve(__dirname, '..', '..', '..', '..');
+// Compiled to packages/testing/dist/src/browser/: five levels up is the repository root.
+export const ROOT = resolve(__dirname, '..', '..', '..', '..', '..');
 const USER_ENTRY = join(ROOT, 'services/user/dist/src/main.js');
 // E2E_CHAT_ENTRY points the suite at another chat build (e.g. a branch under review).
 const CHAT_ENTRY = process.env.E2E_CHAT_ENTRY ?? join(ROOT, 'services/chat/dist/src/main.js');
@@ -47,9 +49,9 @@ export async function useStack(name: string): Promise<StackHandle> {
 }
 
 export interface Stack extends StackHandle {
-  user: Proc;
-  chat: Proc;
-  web: Proc;
+  user: ServiceProcess;
+  chat: ServiceProcess;
+  web: ServiceProcess;
   logDir: string;
   close(): Promise<void>;
 }
@@ -100,11 +102,9 @@ export async function startStack(name: string, opts: { accessTtlSeconds?: number
     await Promise.all(migrations);
     const common = { LOG_LEVEL: 'info', NATS_URL: nats.url, REDIS_URL: redis.url, SHUTDOWN_TIMEOUT_MS: '5000' };
 
-    const userPort = await freePort();
-    const user = await startNodeProcess({
+    const user = await spawnService({
       name: 'user',
       entry: USER_ENTRY,
-      port: userPort,
       logFile: join(logDir, 'user.log'),
       env: {
         ...common,
@@ -128,19 +128,17 @@ export async function startStack(name: string, opts: { accessTtlSeconds?: number
       DATABASE_URL: chatDb.url,
       JWKS_URL: `${user.url}/.well-known/jwks.json`,
     };
-    const chat = await startNodeProcess({
+    const chat = await spawnService({
       name: 'chat',
       entry: CHAT_ENTRY,
-      port: await freePort(),
       logFile: join(logDir, 'chat.log'),
       env: chatEnv,
     });
     started.push(chat);
 
-    const web = await startNodeProcess({
+    const web = await spawnService({
       name: 'web',
       entry: WEB_ENTRY,
-      port: await freePort(),
       logFile: join(logDir, 'web.log'),
       env: { USER_SERVICE_URL: user.url, CHAT_SERVICE_URL: chat.url, LOG_LEVEL: 'warn' },
     });
@@ -153,18 +151,7 @@ export async function startStack(name: string, opts: { accessTtlSeconds?: number
   }
 }
 
-/** Runs a one-shot node script (migrations, key generation); bounded, with its output on failure. */
-function runScript(entry: string, args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [entry, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolvePromise();
-      else reject(new Error(`${entry} ${args.join(' ')} failed (${signal ?? code}): ${out.slice(-2000)}`));
-    });
-  });
+/** Runs a one-shot node script (migrations, key generation). */
+function runScript(entry: string, args: string[], env: Record<string, string>): Promise<void> {
+  return runCommand(process.execPath, [entry, ...args], { env: { ...process.env, ...env }, timeoutMs: 60_000 });
 }

@@ -1,6 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { REPO, TOOLS_BIN } from './paths';
+import { join, resolve } from 'node:path';
+
+// Compiled to packages/testing/dist/src/kube: the repository root is five levels up.
+export const REPO = resolve(__dirname, '..', '..', '..', '..', '..');
+/** Where hack/tools/install.sh puts the pinned Go-built tools. */
+export const TOOLS_BIN = join(process.env.CONVERGE_CACHE ?? join(process.env.HOME ?? '/root', '.cache', 'converge'), 'bin');
 
 export type Tool = 'helm' | 'kwok' | 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kubectl' | 'skaffold';
 

@@ -3,8 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { REPO } from './paths';
-import { ensureTools } from './tools';
+import { REPO, ensureTools } from './tools';
 
 /**
  * A real kube-apiserver with etcd, controller-manager, scheduler and kwok fake nodes, on loopback
