@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Pool, PoolClient } from 'pg';
 import { AppError, CHAT_SUBJECTS } from '@converge/protocol';
 import { newOutboxEvent, outboxInsert } from '@converge/runtime';
 import type { ChatMessage, MessageRepository, SendResult } from '../domain/ports';
 import { messageUpdatedEvent } from '../events/chat.events';
-import { inTransaction, UNIQUE_VIOLATION } from './transaction';
+import { PgRepository } from './pg-repository';
+import { UNIQUE_VIOLATION } from './transaction';
 
 interface MessageRow {
   id: string;
@@ -43,23 +43,7 @@ const MESSAGE_SELECT = `SELECT m.id, m.room_id, m.seq, m.sender_id, m.body, m.cl
  * PostgreSQL persistence of messages: sends through `chat_send` (one statement: membership, seq,
  * sender's read marker and outbox row together); edits and deletes commit with their CHAT event.
  */
-export class PgMessageRepository implements MessageRepository {
-  constructor(
-    private readonly pool: Pool,
-    /** Told after a commit that wrote events, so the relay publishes without waiting for its poll. */
-    private readonly onEventsCommitted: () => void = () => undefined,
-  ) {}
-
-  private async tx<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
-    const result = await inTransaction(this.pool, fn);
-    this.onEventsCommitted();
-    return result;
-  }
-
-  private async rows<T>(sql: string, params: unknown[]): Promise<T[]> {
-    return (await this.pool.query(sql, params)).rows as T[];
-  }
-
+export class PgMessageRepository extends PgRepository implements MessageRepository {
   async send(roomId: string, senderId: string, body: string, clientMsgId: string): Promise<SendResult | undefined> {
     const id = randomUUID();
     const at = new Date();

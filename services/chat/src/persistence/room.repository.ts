@@ -1,9 +1,10 @@
-import type { Pool, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import { AppError, type Member, type MemberRole, type Room, type RoomKind } from '@converge/protocol';
 import { outboxInsert, type OutboxEvent } from '@converge/runtime';
 import type { NewRoom, RoomRepository } from '../domain/ports';
 import { memberEvent } from '../events/chat.events';
-import { inTransaction, UNIQUE_VIOLATION } from './transaction';
+import { PgRepository } from './pg-repository';
+import { UNIQUE_VIOLATION } from './transaction';
 
 interface RoomRow {
   id: string;
@@ -54,23 +55,7 @@ const ROOM_VIEWS_SELECT = `
  * PostgreSQL persistence of rooms and their members (node-postgres; TypeORM runs the migrations).
  * Every membership change and its CHAT event commit together.
  */
-export class PgRoomRepository implements RoomRepository {
-  constructor(
-    private readonly pool: Pool,
-    /** Told after a commit that wrote events, so the relay publishes without waiting for its poll. */
-    private readonly onEventsCommitted: () => void = () => undefined,
-  ) {}
-
-  private async tx<T>(fn: (c: PoolClient) => Promise<T>): Promise<T> {
-    const result = await inTransaction(this.pool, fn);
-    this.onEventsCommitted();
-    return result;
-  }
-
-  private async rows<T>(sql: string, params: unknown[]): Promise<T[]> {
-    return (await this.pool.query(sql, params)).rows as T[];
-  }
-
+export class PgRoomRepository extends PgRepository implements RoomRepository {
   private async event(c: PoolClient, e: OutboxEvent): Promise<void> {
     await c.query(...outboxInsert(e));
   }
