@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import httpProxy from 'http-proxy';
-import type { Logger } from '@converge/runtime/dist/src/logger';
+import type { Logger } from '@converge/runtime';
 
 export type Upstream = 'user' | 'chat';
 
