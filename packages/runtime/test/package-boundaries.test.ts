@@ -110,3 +110,34 @@ test('npm ls: no NestJS, express or GraphQL server anywhere under @converge/runt
   assert.ok(core?.dependencies?.pino, 'the tree lists the core and its dependencies');
   assert.deepEqual(forbiddenPackagesIn(core), []);
 });
+
+/** Files under a package's dist/ that are tests, test fixtures or fakes: none may ship. */
+export function testArtifactsIn(files: string[]): string[] {
+  return files.filter((f) => /(^|\/)test\//.test(f) || /\.test\.(c|m)?js$/.test(f) || /\.fakes?\.(c|m)?js$/.test(f) || /(^|\/)fakes?\//.test(f));
+}
+
+function listFiles(dir: string, base = dir): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listFiles(join(dir, e.name), base) : [relative(base, join(dir, e.name))],
+  );
+}
+
+test('the test-artifact finder flags tests, test/ fixtures and fakes', () => {
+  assert.deepEqual(
+    testArtifactsIn(['src/index.js', 'src/a.test.js', 'test/fixture-service.js', 'src/ports.fakes.js', 'src/fake/x.js', 'src/latest.js']),
+    ['src/a.test.js', 'test/fixture-service.js', 'src/ports.fakes.js', 'src/fake/x.js'],
+  );
+});
+
+test('the dist/ of every package holds no tests, test fixtures or fakes', () => {
+  const root = repoRoot();
+  const packages = readdirSync(join(root, 'packages')).filter((p) => existsSync(join(root, 'packages', p, 'package.json')));
+  assert.ok(packages.includes('runtime') && packages.includes('runtime-nest'));
+  for (const p of packages) {
+    const dist = join(root, 'packages', p, 'dist');
+    assert.ok(existsSync(dist), `packages/${p} is built (npm run build) before its tests run`);
+    const files = listFiles(dist);
+    assert.ok(files.some((f) => f.endsWith('index.js')), `packages/${p}/dist has its entry point`);
+    assert.deepEqual(testArtifactsIn(files), [], `packages/${p}/dist`);
+  }
+});

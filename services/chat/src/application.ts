@@ -1,3 +1,5 @@
+// Decorator metadata (Nest DI, type-graphql, TypeORM) needs the Reflect API before any decorated class loads.
+import 'reflect-metadata';
 import { type RunningService, startService } from '@converge/runtime-nest';
 import type { ShutdownHook } from '@converge/runtime';
 import { chatAppModule } from './app.module';

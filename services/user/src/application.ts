@@ -1,3 +1,5 @@
+// Decorator metadata (Nest DI, type-graphql, TypeORM) needs the Reflect API before any decorated class loads.
+import 'reflect-metadata';
 import type { IncomingMessage } from 'node:http';
 import { createGraphQLHandler, type RunningService, startService } from '@converge/runtime-nest';
 import { UserAppModule } from './app.module';
