@@ -7,6 +7,7 @@ export default tseslint.config(
     ignores: [
       '**/node_modules/**',
       '**/dist/**',
+      '**/dist-test/**',
       '**/dist-server/**',
       'charts/**',
       'cdk8s/imports/**',
@@ -22,6 +23,19 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-empty': ['error', { allowEmptyCatch: true }],
+      // A workspace is used through its package entry points (its `exports`), never its build output:
+      // a deep `dist/` import breaks when the package's layout changes and loads what it keeps private.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@converge/*/dist', '@converge/*/dist/**', '@converge/*/dist-test', '@converge/*/dist-test/**'],
+              message: 'Import the package entry point (e.g. @converge/runtime or @converge/runtime/tracing), not its dist/.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { baseConfigShape, parseConfig } from '@converge/runtime/dist/src/config';
+import { baseConfigShape, parseConfig } from '@converge/runtime';
 import { z } from 'zod';
 
 /** An optional URL where an empty string means "not set" (env files often carry `X=`). */

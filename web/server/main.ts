@@ -1,6 +1,5 @@
 // The web tier's process: `node web/dist-server/main.js` (PORT 3001 by default).
-import { ConfigError } from '@converge/runtime/dist/src/config';
-import { createLogger } from '@converge/runtime/dist/src/logger';
+import { ConfigError, createLogger } from '@converge/runtime';
 import { loadWebConfig } from './config';
 import { startWebServer } from './web-server';
 

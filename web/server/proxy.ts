@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import httpProxy from 'http-proxy';
 import { ROUTES, routeFor, type Upstream } from '@converge/protocol';
-import type { Logger } from '@converge/runtime/dist/src/logger';
+import type { Logger } from '@converge/runtime';
 
 export type { Upstream };
 /** The API path prefixes and their upstreams: @converge/protocol's table, the one the Ingress is built from. */

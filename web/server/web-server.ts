@@ -5,11 +5,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { Logger } from '@converge/runtime/dist/src/logger';
-import { Counter, createMetrics, Gauge } from '@converge/runtime/dist/src/metrics';
-import { requestObserver } from '@converge/runtime/dist/src/request-observer';
-import { installGracefulShutdown } from '@converge/runtime/dist/src/shutdown';
-import { trustProxySetting } from './trust-proxy';
+import {
+  Counter,
+  createMetrics,
+  Gauge,
+  installGracefulShutdown,
+  type Logger,
+  requestObserver,
+  trustProxySetting,
+} from '@converge/runtime';
 import type { WebConfig } from './config';
 import { createApiProxy, upstreamFor } from './proxy';
 

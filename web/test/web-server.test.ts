@@ -7,7 +7,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createLogger } from '@converge/runtime/dist/src/logger';
+import { createLogger } from '@converge/runtime';
 import { webConfigSchema } from '../server/config';
 import { type RunningWeb, startWebServer } from '../server/web-server';
 

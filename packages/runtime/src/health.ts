@@ -1,27 +1,23 @@
-import { Controller, Get, Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Metrics } from './metrics';
 
 export type DependencyCheck = () => Promise<unknown>;
 
 /** How long a dependency may take to answer a readiness probe before it counts as down. */
-const CHECK_TIMEOUT_MS = 2000;
+export const CHECK_TIMEOUT_MS = 2000;
 
-/** Process state that readiness reports: dependencies registered by modules, and whether we drain. */
-@Injectable()
-export class HealthRegistry {
-  private readonly checks = new Map<string, DependencyCheck>();
-  draining = false;
+/** One part of a probe report, as Kubernetes tooling and @nestjs/terminus write it. */
+export type ProbeEntry = { status: 'up' | 'down'; message?: string } & Record<string, unknown>;
 
-  add(name: string, check: DependencyCheck): void {
-    this.checks.set(name, check);
-  }
-
-  entries(): [string, DependencyCheck][] {
-    return [...this.checks.entries()];
-  }
+/** The body of /healthz and /readyz: the shape @nestjs/terminus gives, so every process answers alike. */
+export interface ProbeReport {
+  status: 'ok' | 'error';
+  info?: Record<string, ProbeEntry>;
+  error: Record<string, ProbeEntry>;
+  details?: Record<string, ProbeEntry>;
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
     p.then(
@@ -37,41 +33,92 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   });
 }
 
-@Controller()
-export class HealthController {
-  constructor(
-    private readonly health: HealthCheckService,
-    private readonly indicator: HealthIndicatorService,
-    private readonly registry: HealthRegistry,
-  ) {}
+/** Runs one check within the probe timeout; resolves to "up" or "down" with the failure's message. */
+export async function runCheck(check: DependencyCheck, timeoutMs = CHECK_TIMEOUT_MS): Promise<ProbeEntry> {
+  try {
+    await withTimeout(check(), timeoutMs);
+    return { status: 'up' };
+  } catch (e) {
+    return { status: 'down', message: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** The answer while draining: readiness fails at once, before any dependency is asked. */
+export const DRAINING_REPORT: ProbeReport = {
+  status: 'error',
+  error: { shutdown: { status: 'down', message: 'draining' } },
+};
+
+/** Process state that readiness reports: dependencies registered at start-up, and whether we drain. */
+export class HealthRegistry {
+  private readonly checks = new Map<string, DependencyCheck>();
+  draining = false;
+
+  add(name: string, check: DependencyCheck): void {
+    this.checks.set(name, check);
+  }
+
+  entries(): [string, DependencyCheck][] {
+    return [...this.checks.entries()];
+  }
 
   /** Liveness: the process answers. Dependencies are not checked, so an outage never restarts pods. */
-  @Get('healthz')
-  @HealthCheck()
-  live() {
-    return this.health.check([async () => this.indicator.check('process').up({ pid: process.pid })]);
+  liveness(): ProbeReport {
+    const process_ = { process: { status: 'up' as const, pid: process.pid } };
+    return { status: 'ok', info: process_, error: {}, details: process_ };
   }
 
-  /** Readiness: every dependency answers and we are not draining; 503 names the failing part. */
-  @Get('readyz')
-  @HealthCheck()
-  async ready() {
-    if (this.registry.draining) {
-      throw new ServiceUnavailableException({
-        status: 'error',
-        error: { shutdown: { status: 'down', message: 'draining' } },
-      });
-    }
-    return this.health.check(
-      this.registry.entries().map(([name, check]) => async () => {
-        const session = this.indicator.check(name);
-        try {
-          await withTimeout(check(), CHECK_TIMEOUT_MS);
-          return session.up();
-        } catch (e) {
-          return session.down({ message: e instanceof Error ? e.message : String(e) });
-        }
-      }),
-    );
+  /** Readiness: every dependency answers and we are not draining; the report names the failing part. */
+  async readiness(): Promise<ProbeReport> {
+    if (this.draining) return DRAINING_REPORT;
+    const results = await Promise.all(this.entries().map(async ([name, check]) => [name, await runCheck(check)] as const));
+    const info: Record<string, ProbeEntry> = {};
+    const error: Record<string, ProbeEntry> = {};
+    for (const [name, entry] of results) (entry.status === 'up' ? info : error)[name] = entry;
+    return { status: Object.keys(error).length ? 'error' : 'ok', info, error, details: Object.fromEntries(results) };
   }
+}
+
+export type PlainHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Probe and scrape handlers on node:http types, so plain http, express and Nest can mount them. */
+export function probeHandlers(registry: HealthRegistry, metrics: Metrics): { healthz: PlainHandler; readyz: PlainHandler; metrics: PlainHandler } {
+  return {
+    healthz: (_req, res) => sendJson(res, 200, registry.liveness()),
+    readyz: (_req, res) => {
+      registry.readiness().then(
+        (r) => sendJson(res, r.status === 'ok' ? 200 : 503, r),
+        (e: unknown) => sendJson(res, 503, { status: 'error', error: { readiness: { status: 'down', message: String(e) } } }),
+      );
+    },
+    metrics: (_req, res) => {
+      metrics.registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': metrics.registry.contentType });
+          res.end(text);
+        },
+        () => {
+          res.writeHead(500);
+          res.end();
+        },
+      );
+    },
+  };
+}
+
+/** A `(req, res, next)` middleware answering GET /healthz, /readyz and /metrics, passing anything else on. */
+export function probeMiddleware(registry: HealthRegistry, metrics: Metrics) {
+  const h = probeHandlers(registry, metrics);
+  const routes: Record<string, PlainHandler> = { '/healthz': h.healthz, '/readyz': h.readyz, '/metrics': h.metrics };
+  return (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void): void => {
+    const handler = req.method === 'GET' || req.method === 'HEAD' ? routes[(req.url ?? '/').split('?')[0] ?? '/'] : undefined;
+    if (handler) handler(req, res);
+    else next();
+  };
 }

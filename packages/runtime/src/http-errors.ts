@@ -1,11 +1,4 @@
-import {
-  type ArgumentsHost,
-  Catch,
-  type ExceptionFilter,
-  HttpException,
-} from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
-import type { Logger } from 'pino';
+import type { ServerResponse } from 'node:http';
 import { AppError, type ErrorBody, type ErrorCode, httpStatusOf } from '@converge/protocol';
 
 const STATUS_CODES: Record<number, ErrorCode> = {
@@ -33,6 +26,24 @@ export function isBackendUnavailable(e: unknown): boolean {
   );
 }
 
+/**
+ * An error that carries its own HTTP status, as a framework's exceptions do (NestJS's HttpException).
+ * Recognised by shape, so the core maps them without depending on the framework.
+ */
+export interface StatusError {
+  message: string;
+  getStatus(): number;
+  getResponse(): string | object;
+}
+
+export function isStatusError(e: unknown): e is StatusError {
+  return (
+    e instanceof Error &&
+    typeof (e as Partial<StatusError>).getStatus === 'function' &&
+    typeof (e as Partial<StatusError>).getResponse === 'function'
+  );
+}
+
 export interface HttpFailure {
   status: number;
   body: ErrorBody;
@@ -44,7 +55,7 @@ export function toHttpFailure(e: unknown): HttpFailure {
   if (e instanceof AppError) {
     return { status: httpStatusOf(e.code), body: { error: e.toJSON() }, retryAfterSeconds: e.retryAfterSeconds };
   }
-  if (e instanceof HttpException) {
+  if (isStatusError(e)) {
     const status = e.getStatus();
     const code = STATUS_CODES[status];
     if (code) return { status, body: { error: { code, message: httpMessage(e) } } };
@@ -62,44 +73,19 @@ export function toHttpFailure(e: unknown): HttpFailure {
   return { status: 500, body: { error: { code: 'UNAVAILABLE', message: 'unexpected error' } } };
 }
 
-function httpMessage(e: HttpException): string {
+function httpMessage(e: StatusError): string {
   const r = e.getResponse();
   if (typeof r === 'string') return r;
   const m = (r as { message?: unknown }).message;
   return typeof m === 'string' ? m : e.message;
 }
 
-function send(res: Response, f: HttpFailure): void {
+/** Writes a failure as the contract's JSON error body, with Retry-After when the caller should wait. */
+export function sendHttpFailure(res: ServerResponse, f: HttpFailure): void {
   if (f.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(f.retryAfterSeconds))));
-  res.status(f.status).json(f.body);
-}
-
-/** Nest filter: contract error bodies everywhere, except the probes which keep terminus's report. */
-@Catch()
-export class ContractExceptionFilter implements ExceptionFilter {
-  constructor(private readonly logger: Logger) {}
-
-  catch(exception: unknown, host: ArgumentsHost): void {
-    if (host.getType() !== 'http') throw exception;
-    const res = host.switchToHttp().getResponse<Response>();
-    const req = host.switchToHttp().getRequest<Request>();
-    if (exception instanceof HttpException && (req.path === '/readyz' || req.path === '/healthz')) {
-      res.status(exception.getStatus()).json(exception.getResponse());
-      return;
-    }
-    const f = toHttpFailure(exception);
-    if (f.status >= 500) this.logger.error({ err: exception, route: req.path }, 'Unhandled error');
-    if (res.headersSent) return;
-    send(res, f);
-  }
-}
-
-/** Express error middleware for failures before Nest routes run (body parsing, size limits). */
-export function expressErrorHandler(logger: Logger) {
-  return (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
-    if (res.headersSent) return next(err);
-    const f = toHttpFailure(err);
-    if (f.status >= 500) logger.error({ err }, 'Unhandled error');
-    send(res, f);
-  };
+  const text = JSON.stringify(f.body);
+  res.statusCode = f.status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
 }

@@ -1,3 +1,5 @@
+// The framework-free core. Tracing is its own entry point (`@converge/runtime/tracing`): it must load
+// before anything it instruments, so it is never pulled in through this index.
 export * from './config';
 export * from './logger';
 export * from './metrics';
@@ -5,10 +7,8 @@ export * from './request-observer';
 export * from './health';
 export * from './http-errors';
 export * from './shutdown';
-export * from './runtime.module';
-export * from './bootstrap';
+export * from './trust-proxy';
 export * from './redis';
 export * from './nats';
 export * from './outbox';
 export * from './pg-pool';
-export * from './graphql';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Metrics } from './metrics';
@@ -8,31 +8,43 @@ import type { Metrics } from './metrics';
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
+ * A request as routers leave it: express (and Nest on it) add the matched route, the mount path and
+ * the path; plain node:http has only the URL. Typed here so the core needs no router's types.
+ */
+export type RoutedRequest = IncomingMessage & { route?: { path?: unknown }; baseUrl?: string; path?: string };
+
+function pathOf(req: RoutedRequest): string {
+  return req.path ?? (req.url ?? '/').split('?')[0] ?? '/';
+}
+
+/**
  * The route template (`/rooms/:id`), never the raw path, so metric labels stay few and ids stay out.
  * Unmatched paths collapse to one label.
  */
-export function routeLabel(req: Request): string {
-  const route = (req as Request & { route?: { path?: unknown } }).route;
-  if (route && typeof route.path === 'string') return `${req.baseUrl}${route.path}`;
+export function routeLabel(req: RoutedRequest): string {
+  const route = req.route;
+  if (route && typeof route.path === 'string') return `${req.baseUrl ?? ''}${route.path}`;
   // A handler mounted with app.use(path, handler) that answered itself (GraphQL): its mount path.
   if (req.baseUrl) return req.baseUrl;
-  if (QUIET_PATHS.has(req.path)) return req.path;
+  const path = pathOf(req);
+  if (QUIET_PATHS.has(path)) return path;
   return 'unmatched';
 }
 
 /** Writes one JSON log line and one histogram observation per request, when the response ends. */
 export function requestObserver(logger: Logger, metrics: Metrics) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+  return (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void): void => {
     const start = process.hrtime.bigint();
     const traceId = trace.getActiveSpan()?.spanContext().traceId ?? randomUUID().replaceAll('-', '');
     res.setHeader('x-trace-id', traceId);
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       const route = routeLabel(req);
-      metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
-      if (QUIET_PATHS.has(req.path) && res.statusCode < 400) return;
+      const method = req.method ?? 'GET';
+      metrics.httpDuration.observe({ method, route, status: String(res.statusCode) }, seconds);
+      if (QUIET_PATHS.has(pathOf(req)) && res.statusCode < 400) return;
       const fields = {
-        method: req.method,
+        method,
         route,
         status: res.statusCode,
         durationMs: Math.round(seconds * 1e6) / 1e3,

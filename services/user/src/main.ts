@@ -1,5 +1,5 @@
 // Tracing first: its instrumentations patch http, express, pg and ioredis as they load.
-import { startTracing } from '@converge/runtime/dist/src/tracing';
+import { startTracing } from '@converge/runtime/tracing';
 const tracing = startTracing(process.env, 'user');
 
 import { ConfigError } from '@converge/runtime';

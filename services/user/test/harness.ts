@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { call, createTestDatabase, startNatsServer, type TestDatabase, type TestServer } from '@converge/testing';
-import type { RunningService } from '@converge/runtime';
+import type { RunningService } from '@converge/runtime-nest';
 import { createLogger } from '@converge/runtime';
 import { loadUserConfig } from '../src/config';
 import { startUserService } from '../src/server';

@@ -1,3 +1,6 @@
+// type-graphql reads decorator metadata as the type classes load: the Reflect API must be there first
+// (it no longer comes in with @converge/runtime, which loads no NestJS).
+import 'reflect-metadata';
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema, type ContainerType } from 'type-graphql';
 import { AuthResolver } from './auth.resolver';

@@ -3,7 +3,7 @@ import type { AuthResult, TokenPair } from '@converge/protocol';
 import { AuthService } from '../../domain/auth.service';
 import { jwks, type KeySet } from '../../security/signing-keys';
 import { Inject } from '@nestjs/common';
-import { KEY_SET } from '../../tokens';
+import { KEY_SET } from '../../injection-tokens';
 import { ClientIp } from './caller';
 
 @Controller()

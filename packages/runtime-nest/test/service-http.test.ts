@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { HealthRegistry } from '@converge/runtime';
 import type { RunningService } from '../src/bootstrap';
 import { fixtureState, startFixture } from './fixture-service';
 
@@ -72,4 +73,25 @@ test('unknown routes are NOT_FOUND; rate limits carry Retry-After; crashes are 5
   const boom = await call('/boom');
   assert.equal(boom.status, 500);
   assert.doesNotMatch(JSON.stringify(boom.body), /kaboom/);
+});
+
+test('the Nest probes answer exactly what the core registry reports on plain http, draining included', async () => {
+  const registry = svc.app.get(HealthRegistry);
+  assert.deepEqual((await call('/healthz')).body, { ...registry.liveness() });
+  try {
+    for (const up of [true, false]) {
+      fixtureState.dependencyUp = up;
+      const nest = await call('/readyz');
+      const core = await registry.readiness();
+      assert.equal(nest.status, core.status === 'ok' ? 200 : 503);
+      assert.deepEqual(nest.body, core);
+    }
+    registry.draining = true;
+    const draining = await call('/readyz');
+    assert.equal(draining.status, 503);
+    assert.deepEqual(draining.body, await registry.readiness());
+  } finally {
+    registry.draining = false;
+    fixtureState.dependencyUp = true;
+  }
 });

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import type { Logger } from 'pino';
+import type { Logger } from '@converge/runtime';
 import { AppError } from '@converge/protocol';
-import { isBackendUnavailable } from './http-errors';
+import { isBackendUnavailable } from '@converge/runtime';
 
 /** Finds the AppError a resolver threw, however deep GraphQL wrapped it. */
 function appErrorIn(e: unknown): AppError | undefined {

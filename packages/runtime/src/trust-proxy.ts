@@ -1,6 +1,6 @@
 /**
  * Express's `trust proxy` from TRUST_PROXY: a hop count, true/false, or a list of addresses and subnets.
- * The same as @converge/runtime's bootstrap, which cannot be imported here without loading NestJS.
+ * Here, in the core, so every process (Nest services, the plain express web server) reads it alike.
  */
 export function trustProxySetting(v: string): boolean | number | string {
   if (v === 'true') return true;

@@ -1,13 +1,10 @@
-// A minimal service built with the runtime, for the runtime's own integration tests.
+// A minimal service built with the runtime, for runtime-nest's own integration tests.
 import { Body, Controller, Get, Module, Post, Query, type DynamicModule } from '@nestjs/common';
 import { z } from 'zod';
 import { AppError, parseOrThrow } from '@converge/protocol';
-import { baseConfigShape, parseConfig } from '../src/config';
-import { createLogger, type Logger } from '../src/logger';
-import { createMetrics } from '../src/metrics';
+import { baseConfigShape, createLogger, createMetrics, HealthRegistry, type Logger, parseConfig } from '@converge/runtime';
 import { RuntimeModule } from '../src/runtime.module';
 import { startService, type RunningService } from '../src/bootstrap';
-import { HealthRegistry } from '../src/health';
 
 @Controller()
 class FixtureController {

@@ -1,17 +1,21 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DynamicModule, INestApplication } from '@nestjs/common';
+import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
-import type { Logger } from 'pino';
-import type { BaseConfig } from './config';
-import { HealthRegistry } from './health';
-import { ContractExceptionFilter, expressErrorHandler } from './http-errors';
-import { NestPinoLogger } from './logger';
-import type { Metrics } from './metrics';
-import { requestObserver } from './request-observer';
-import { installGracefulShutdown, type ShutdownHook } from './shutdown';
+import {
+  type BaseConfig,
+  HealthRegistry,
+  installGracefulShutdown,
+  type Logger,
+  type Metrics,
+  requestObserver,
+  type ShutdownHook,
+  trustProxySetting,
+} from '@converge/runtime';
+import { ContractExceptionFilter, expressErrorHandler } from './error-handlers';
+import { NestPinoLogger } from './nest-logger';
 
 export interface StartOptions {
   module: DynamicModule;
@@ -24,8 +28,16 @@ export interface StartOptions {
   handleSignals?: boolean;
   /** Called after the app is created and before it listens: mount extra servers (GraphQL, Socket.IO). */
   configure?: (app: NestExpressApplication, server: Server) => Promise<void> | void;
-  /** Long-lived connections to end during a drain, before pools close (e.g. Socket.IO). */
-  closeConnections?: (app: INestApplication) => ShutdownHook[];
+  /**
+   * Long-lived connections to end during a drain, in this order, once the listener is closed and
+   * while plain requests finish (e.g. Socket.IO, then graphql-ws).
+   */
+  closeConnections?: ShutdownHook[];
+  /**
+   * Run in this order after every HTTP request finished and the Nest app closed: background workers
+   * first, then clients and pools. One failing hook is logged and does not skip the rest.
+   */
+  closeResources?: ShutdownHook[];
 }
 
 export interface RunningService {
@@ -34,14 +46,6 @@ export interface RunningService {
   url: string;
   /** Starts the same drain a SIGTERM does, without exiting the process (for tests). */
   stop: () => Promise<void>;
-}
-
-/** Express's `trust proxy`: a hop count, true/false, or a list of addresses and subnets. */
-export function trustProxySetting(v: string): boolean | number | string {
-  if (v === 'true') return true;
-  if (v === 'false') return false;
-  if (/^\d+$/.test(v)) return Number(v);
-  return v;
 }
 
 /** Creates, wires and starts a service: JSON logs, metrics, contract errors, probes and graceful drain. */
@@ -74,8 +78,8 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
     onDrainStart: () => {
       registry.draining = true;
     },
-    closeConnections: opts.closeConnections?.(app) ?? [],
-    closeResources: [{ name: 'app', run: () => app.close() }],
+    closeConnections: opts.closeConnections ?? [],
+    closeResources: [{ name: 'app', run: () => app.close() }, ...(opts.closeResources ?? [])],
     exit: handleSignals
       ? undefined
       : (code) => {

@@ -1,0 +1,9 @@
+// The NestJS side of the runtime: what a Nest service adds on top of the framework-free @converge/runtime.
+export * from './injection-tokens';
+export * from './runtime.module';
+export * from './health.controller';
+export * from './metrics.controller';
+export * from './error-handlers';
+export * from './nest-logger';
+export * from './bootstrap';
+export * from './graphql';

@@ -1,0 +1,150 @@
+import { Pool } from 'pg';
+import { CHAT_STREAM } from '@converge/protocol';
+import {
+  createMetrics,
+  createRedis,
+  databaseUrl,
+  ensureStream,
+  HealthRegistry,
+  type Logger,
+  type Metrics,
+  NatsLink,
+  OutboxRelay,
+  type Redis,
+  type ShutdownHook,
+  withAdvisoryLock,
+} from '@converge/runtime';
+import { type ChatMetrics, createChatMetrics } from './chat.metrics';
+import type { ChatConfig } from './config';
+import { ChatService } from './domain/chat.service';
+import { UserEventsService } from './domain/user-events.service';
+import { UserEventsConsumer } from './events/user.consumer';
+import { MIGRATION_LOCK, runMigrations } from './persistence/data-source';
+import { PgMessageRepository } from './persistence/message.repository';
+import { PgRoomRepository } from './persistence/room.repository';
+import { PgUserDirectory } from './persistence/user.directory';
+import { TokenVerifier } from './auth/token-verifier';
+import { RedisSendLimiter } from './limits/send-limiter';
+import { FanOutNotifier } from './transport/fan-out.notifier';
+import { RoomEventBus } from './transport/graphql/room-event.bus';
+import { SocketWork } from './transport/socket/socket-work';
+import { PresenceTracker } from './transport/socket/presence.tracker';
+import { createSocketAdapter, type SocketAdapterClients, watchRedis } from './transport/socket/redis-adapter';
+import { SocketNotifier } from './transport/socket/socket.notifier';
+
+/** Everything the chat service runs on, built once, in one place, before any transport starts. */
+export interface ChatComponents {
+  logger: Logger;
+  metrics: Metrics;
+  chatMetrics: ChatMetrics;
+  health: HealthRegistry;
+  pool: Pool;
+  relayPool: Pool;
+  /** Fail-fast client for limits, presence and publishes (nothing waits for a Redis that is down). */
+  redis: Redis;
+  /** Subscriber for GraphQL topics. */
+  gqlSub: Redis;
+  socketAdapter: SocketAdapterClients;
+  nats: NatsLink;
+  relay: OutboxRelay;
+  rooms: PgRoomRepository;
+  messages: PgMessageRepository;
+  sockets: SocketNotifier;
+  bus: RoomEventBus;
+  presence: PresenceTracker;
+  chat: ChatService;
+  consumer: UserEventsConsumer;
+  tokens: TokenVerifier;
+  /** Socket work in flight, so a drain lets sends under way commit and be acked. */
+  work: SocketWork;
+}
+
+/** Migrates PostgreSQL and builds the clients and domain services. */
+export async function buildComponents(config: ChatConfig, logger: Logger): Promise<ChatComponents> {
+  const metrics = createMetrics('chat');
+  const url = databaseUrl(config);
+  await runMigrations(url, (fn) => withAdvisoryLock(url, MIGRATION_LOCK, fn));
+
+  const pool = new Pool({ connectionString: url, max: config.DATABASE_POOL_SIZE, connectionTimeoutMillis: 3000 });
+  // An idle client dropped by the server (restart, failover) is reported here; without a listener
+  // the pool's 'error' event would crash the process. The next query reconnects.
+  pool.on('error', (err) => logger.warn({ err: err.message }, 'PostgreSQL client failed'));
+  const relayPool = new Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 3000 });
+  relayPool.on('error', (err) => logger.warn({ err: err.message }, 'Outbox relay pool client failed'));
+  const chatMetrics = createChatMetrics(metrics, pool);
+
+  // Redis: the adapter's pair, a subscriber for GraphQL topics, and one fail-fast client for
+  // limits, presence and publishes (nothing waits for a Redis that is down).
+  const redis = createRedis(config, { enableOfflineQueue: false });
+  const gqlSub = createRedis(config, { maxRetriesPerRequest: null });
+  watchRedis(redis, 'chat', logger);
+  watchRedis(gqlSub, 'graphql-sub', logger);
+  const socketAdapter = createSocketAdapter(config, logger);
+
+  const nats = new NatsLink(config.NATS_URL, 'converge-chat', logger, async (nc) =>
+    ensureStream(await nc.jetstreamManager(), CHAT_STREAM, ['chat.>']),
+  );
+  const relay = new OutboxRelay({ pool: relayPool, nats, logger });
+  const rooms = new PgRoomRepository(pool, () => relay.kick());
+  const messages = new PgMessageRepository(pool, () => relay.kick());
+  const sockets = new SocketNotifier();
+  const bus = new RoomEventBus(redis, gqlSub, logger);
+  const presence = new PresenceTracker(redis, logger, config.PRESENCE_TTL_MS);
+  const limiter = new RedisSendLimiter(redis, { perSecond: config.SEND_RATE_PER_SECOND, burst: config.SEND_BURST });
+  const chat = new ChatService({ rooms, messages }, new FanOutNotifier(sockets, bus), limiter, presence);
+  const consumer = new UserEventsConsumer(nats, new UserEventsService(new PgUserDirectory(pool, () => relay.kick()), chat), logger);
+  const tokens = new TokenVerifier(config.JWKS_URL, config.JWT_ISSUER, config.JWT_AUDIENCE);
+  return {
+    logger,
+    metrics,
+    chatMetrics,
+    health: new HealthRegistry(),
+    pool,
+    relayPool,
+    redis,
+    gqlSub,
+    socketAdapter,
+    nats,
+    relay,
+    rooms,
+    messages,
+    sockets,
+    bus,
+    presence,
+    chat,
+    consumer,
+    tokens,
+    work: new SocketWork(),
+  };
+}
+
+/**
+ * Readiness: PostgreSQL only. Without Redis or NATS the pod still stores and acks sends (real time
+ * and events catch up afterwards), so taking it out of the Service would only make things worse.
+ */
+export function registerReadiness(c: ChatComponents): void {
+  c.health.add('postgres', () => c.pool.query('SELECT 1'));
+}
+
+/** Background work, started once the server listens. */
+export function startWorkers(c: ChatComponents): void {
+  c.presence.start();
+  c.relay.start();
+  c.consumer.start();
+}
+
+/** After the HTTP drain, in order: background workers, then NATS, the Redis clients and the pools. */
+export function closeHooks(c: ChatComponents): ShutdownHook[] {
+  return [
+    { name: 'user events consumer', run: () => c.consumer.stop() },
+    { name: 'outbox relay', run: () => c.relay.stop() },
+    { name: 'nats', run: () => c.nats.close() },
+    {
+      name: 'redis',
+      run: () => {
+        for (const r of [c.redis, c.gqlSub, c.socketAdapter.pub, c.socketAdapter.sub]) r.disconnect();
+      },
+    },
+    { name: 'postgres', run: async () => void (await Promise.all([c.pool.end(), c.relayPool.end()])) },
+  ];
+}
