@@ -35,6 +35,8 @@ for dir in "${dirs[@]}"; do
   mkdir -p "$out/$dir"
   cp "$dir/package.json" "$out/$dir/"
   for part in "$dir"/dist "$dir"/dist-* "$dir"/node_modules; do
+    # dist-test/ is a package's build with its tests (tsconfig.test.json): never shipped.
+    [ "${part##*/}" = dist-test ] && continue
     if [ -d "$part" ]; then cp -R "$part" "$out/$dir/"; fi
   done
 done
