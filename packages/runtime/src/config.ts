@@ -73,6 +73,21 @@ export const jwtVerifyShape = {
   JWT_AUDIENCE: z.string().min(1).default('converge'),
 };
 
+/**
+ * What a backend service (user, chat) reads besides its own variables: the base, its PostgreSQL
+ * (database and pool size), Redis, NATS and the JWT issuer/audience.
+ */
+export function backendServiceShape(defaultPort: number, serviceName: string, defaultDb: string) {
+  return {
+    ...baseConfigShape(defaultPort, serviceName),
+    ...databaseConfigShape(defaultDb),
+    DATABASE_POOL_SIZE: intVar(10, 1, 200),
+    ...redisConfigShape,
+    ...natsConfigShape,
+    ...jwtVerifyShape,
+  };
+}
+
 export type BaseConfig = {
   HOST: string;
   PORT: number;

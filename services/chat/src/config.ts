@@ -1,22 +1,9 @@
 import { z } from 'zod';
-import {
-  baseConfigShape,
-  databaseConfigShape,
-  intVar,
-  jwtVerifyShape,
-  natsConfigShape,
-  parseConfig,
-  redisConfigShape,
-} from '@converge/runtime';
+import { backendServiceShape, intVar, parseConfig } from '@converge/runtime';
 
 export const chatConfigSchema = z.object({
-  ...baseConfigShape(3002, 'chat'),
-  ...databaseConfigShape('converge_chat'),
-  ...redisConfigShape,
-  ...natsConfigShape,
-  ...jwtVerifyShape,
+  ...backendServiceShape(3002, 'chat', 'converge_chat'),
   JWKS_URL: z.url().default('http://127.0.0.1:3000/.well-known/jwks.json'),
-  DATABASE_POOL_SIZE: intVar(10, 1, 200),
   /** Largest Socket.IO packet accepted, in bytes (a 4000-character body fits with room to spare). */
   SOCKET_MAX_PAYLOAD_BYTES: intVar(64 * 1024, 1024, 10 * 1024 * 1024),
   /** message:send per user, sustained (token bucket refill) and at once after a quiet period. */

@@ -1,20 +1,8 @@
 import { z } from 'zod';
-import {
-  baseConfigShape,
-  databaseConfigShape,
-  intVar,
-  jwtVerifyShape,
-  natsConfigShape,
-  parseConfig,
-  redisConfigShape,
-} from '@converge/runtime';
+import { backendServiceShape, intVar, parseConfig } from '@converge/runtime';
 
 export const userConfigSchema = z.object({
-  ...baseConfigShape(3000, 'user'),
-  ...databaseConfigShape('converge_user'),
-  ...redisConfigShape,
-  ...natsConfigShape,
-  ...jwtVerifyShape,
+  ...backendServiceShape(3000, 'user', 'converge_user'),
   JWT_KEY_FILE: z.string().min(1, 'JWT_KEY_FILE must name the PEM file of the signing key'),
   JWT_PREVIOUS_KEY_FILE: z.string().min(1).optional(),
   ACCESS_TOKEN_TTL_SECONDS: intVar(900, 10, 86_400),
@@ -26,7 +14,6 @@ export const userConfigSchema = z.object({
   RATE_LIMIT_KEY_PREFIX: z.string().default('converge:user:'),
   ARGON2_MEMORY_KIB: intVar(19456, 1024, 1_048_576),
   ARGON2_TIME_COST: intVar(2, 1, 10),
-  DATABASE_POOL_SIZE: intVar(10, 1, 200),
 });
 
 export type UserConfig = z.infer<typeof userConfigSchema>;
