@@ -1,4 +1,4 @@
 import { join } from 'node:path';
 
-/** The repository root, from dist/test/ of this package. */
+/** The repository root, from dist-test/test/ of this package. */
 export const repoRoot = join(__dirname, '../../../..');

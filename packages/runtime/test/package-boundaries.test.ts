@@ -141,3 +141,15 @@ test('the dist/ of every package holds no tests, test fixtures or fakes', () => 
     assert.deepEqual(testArtifactsIn(files), [], `packages/${p}/dist`);
   }
 });
+
+test('every test file of every package is compiled to its dist-test/ (none silently left out of npm test)', () => {
+  const root = repoRoot();
+  const packages = readdirSync(join(root, 'packages')).filter((p) => existsSync(join(root, 'packages', p, 'package.json')));
+  for (const p of packages) {
+    const dir = join(root, 'packages', p);
+    const sources = ['src', 'test'].filter((d) => existsSync(join(dir, d))).flatMap((d) => listFiles(join(dir, d)).map((f) => join(d, f)));
+    const tests = sources.filter((f) => f.endsWith('.test.ts'));
+    const missing = tests.filter((f) => !existsSync(join(dir, 'dist-test', f.replace(/\.ts$/, '.js'))));
+    assert.deepEqual(missing, [], `packages/${p}: tests its tsconfig.test.json does not build`);
+  }
+});
