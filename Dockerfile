@@ -44,7 +44,8 @@ COPY --from=build /out ./
 WORKDIR /app/${WORKSPACE}
 # A numeric non-root user, so Kubernetes can check runAsNonRoot without a passwd lookup.
 USER 10001:10001
-EXPOSE ${PORT}
+# 9464: METRICS_PORT's default, where /metrics answers (never on PORT).
+EXPOSE ${PORT} 9464
 # node is PID 1: the shell only expands ENTRY (exec form cannot) and execs node in its place. node
 # has no default signal handlers as PID 1, and @converge/runtime installs its own SIGTERM/SIGINT
 # handlers (readiness 503, close listener, finish in-flight work, exit). The chart sets the same

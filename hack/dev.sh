@@ -33,9 +33,24 @@ stop() {
   echo; echo "dev: stopping"
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  [ -z "${dev_redis_pid:-}" ] || { kill -TERM "$dev_redis_pid" 2>/dev/null || true; wait "$dev_redis_pid" 2>/dev/null || true; }
   exit 0
 }
 trap stop INT TERM EXIT
+
+# Redis with a password, as in a cluster: make dev's own redis-server (the machine's :6379 stays
+# as it is), its password made once under .dev and handed over as the chart hands over its Secret.
+dev_redis_port=${DEV_REDIS_PORT:-6390}
+[ -s "$dev/redis-password" ] || (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' >"$dev/redis-password")
+mkdir -p "$dev/redis"
+# The password goes in a config file (mode 600), not on the command line where ps would show it.
+(umask 077; printf 'bind 127.0.0.1\nport %s\nsave ""\nappendonly no\ndir %s\nrequirepass %s\n' \
+  "$dev_redis_port" "$dev/redis" "$(cat "$dev/redis-password")" >"$dev/redis/redis.conf")
+redis-server "$dev/redis/redis.conf" >"$dev/logs/redis.log" 2>&1 &
+dev_redis_pid=$!
+export REDIS_URL=redis://127.0.0.1:$dev_redis_port REDIS_PASSWORD
+REDIS_PASSWORD=$(cat "$dev/redis-password")
+
 
 run() { # name port entry env...
   local name=$1 port=$2 entry=$3; shift 3
@@ -45,10 +60,11 @@ run() { # name port entry env...
   started+=("$name http://127.0.0.1:$port")
 }
 started=()
-run user 3000 services/user/dist/src/main.js DATABASE_URL="$DATABASE_USER_URL" JWT_KEY_FILE="$dev/jwt-key.pem"
-run chat 3002 services/chat/dist/src/main.js DATABASE_URL="$DATABASE_CHAT_URL" OTEL_SERVICE_NAME=chat-a
-run chat-b 3012 services/chat/dist/src/main.js DATABASE_URL="$DATABASE_CHAT_URL" OTEL_SERVICE_NAME=chat-b
-run web 3001 web/dist-server/main.js USER_SERVICE_URL=http://127.0.0.1:3000 CHAT_SERVICE_URL=http://127.0.0.1:3002
+# Each process serves /metrics on its own METRICS_PORT (one machine, so one port each).
+run user 3000 services/user/dist/src/main.js METRICS_PORT=9464 DATABASE_URL="$DATABASE_USER_URL" JWT_KEY_FILE="$dev/jwt-key.pem"
+run chat 3002 services/chat/dist/src/main.js METRICS_PORT=9465 DATABASE_URL="$DATABASE_CHAT_URL" OTEL_SERVICE_NAME=chat-a
+run chat-b 3012 services/chat/dist/src/main.js METRICS_PORT=9466 DATABASE_URL="$DATABASE_CHAT_URL" OTEL_SERVICE_NAME=chat-b
+run web 3001 web/dist-server/main.js METRICS_PORT=9467 USER_SERVICE_URL=http://127.0.0.1:3000 CHAT_SERVICE_URL=http://127.0.0.1:3002
 
 for entry in "${started[@]}"; do
   name=${entry%% *}; url=${entry#* }

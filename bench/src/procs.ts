@@ -73,7 +73,8 @@ export async function startServer(o: {
   nodeArgs?: string[];
 }): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--expose-gc', '--require', join(__dirname, 'probe.js'), ...(o.nodeArgs ?? []), o.script], {
-    env: { ...process.env, ...o.env, PORT: String(o.port), BENCH_PROBE_PORT: String(o.probePort) },
+    // METRICS_PORT 0: several pods run on this one machine, so each metrics listener takes a free port.
+    env: { ...process.env, METRICS_PORT: '0', ...o.env, PORT: String(o.port), BENCH_PROBE_PORT: String(o.probePort) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   started.add(child);

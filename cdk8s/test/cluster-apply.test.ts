@@ -47,6 +47,17 @@ describe('the chart on a real control plane', { timeout: 75 * 60_000 }, () => {
     cp.apply(rendered, NAMESPACE);
   });
 
+  test('the NetworkPolicies are accepted as rendered, each restricting ingress and egress', () => {
+    const list = JSON.parse(cp.kubectl(['get', 'networkpolicy', '-n', NAMESPACE, '-o', 'json'])) as { items: K8sObject[] };
+    const names = list.items.map((np) => np.metadata.name).sort();
+    assert.deepEqual(names, ['conv-chat', 'conv-default-deny', 'conv-nats', 'conv-user', 'conv-web']);
+    for (const np of list.items) {
+      assert.deepEqual([...np.spec.policyTypes].sort(), ['Egress', 'Ingress'], np.metadata.name);
+      const mine = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === np.metadata.name);
+      assert.deepEqual(np.spec.egress ?? [], mine?.spec.egress ?? [], `${np.metadata.name}: egress stored as rendered`);
+    }
+  });
+
   test('the checks have teeth: strict validation refuses an unknown field, the namespace refuses a root pod', () => {
     const deployment = structuredClone(objects.find((o) => o.kind === 'Deployment')) as K8sObject;
     deployment.metadata.name = 'typo-check';

@@ -48,7 +48,7 @@ describe('Dockerfile (the root one, for every Node process)', () => {
     assert.doesNotMatch(runtime, /^COPY (?!--from=build )/m, 'nothing from the build context');
     assert.match(runtime, /^COPY --from=build \/out \.\/$/m);
     assert.match(runtime, new RegExp(`^USER ${APP_UID}:${APP_UID}$`, 'm'));
-    assert.match(runtime, /^EXPOSE \$\{PORT\}$/m);
+    assert.match(runtime, /^EXPOSE \$\{PORT\} 9464$/m, 'the public port and the metrics port');
     assert.match(runtime, /^WORKDIR \/app\/\$\{WORKSPACE\}$/m);
     assert.match(runtime, /^ENV NODE_ENV=production ENTRY=\$\{ENTRY\}$/m);
     const entry = /^ENTRYPOINT (\[.*\])$/m.exec(runtime);

@@ -29,7 +29,10 @@ describe('helm template with every knob changed', () => {
   });
 
   test('resources, log level, drain time and preStop pause', () => {
-    assert.deepEqual(main('chat').resources, { requests: { cpu: '400m', memory: '400Mi' }, limits: { memory: '4Gi' } });
+    assert.deepEqual(main('chat').resources, {
+      requests: { cpu: '400m', memory: '400Mi', 'ephemeral-storage': '40Mi' },
+      limits: { memory: '4Gi', 'ephemeral-storage': '400Mi' },
+    });
     assert.equal(envOf(main('web')).get('LOG_LEVEL'), 'debug');
     assert.equal(envOf(main('web')).get('SHUTDOWN_TIMEOUT_MS'), '40000');
     assert.deepEqual(main('user').lifecycle.preStop.exec.command, ['sleep', '9']);
@@ -42,6 +45,10 @@ describe('helm template with every knob changed', () => {
     assert.equal(ing.spec.rules[0].host, 'chat.example.org');
     assert.deepEqual(ing.spec.tls, [{ hosts: ['chat.example.org'], secretName: 'chat-tls' }]);
     assert.equal(ing.metadata.annotations?.['example.org/ws'], 'on');
+    for (const c of ['user', 'chat', 'web']) {
+      assert.equal(envOf(main(c)).get('HSTS_MAX_AGE_SECONDS'), '31536000', `${c}: HSTS with TLS`);
+      assert.equal(envOf(main(c)).get('TRUST_PROXY'), '127.0.0.1, ::1, 10.42.0.0/16', `${c}: the Ingress controller's range`);
+    }
   });
 
   test('JWT secret, key names, issuer and audience', () => {
@@ -63,6 +70,10 @@ describe('helm template with every knob changed', () => {
     assert.equal(env.get('REDIS_SENTINELS'), 's1:26379,s2:26379');
     assert.equal(env.get('REDIS_MASTER_NAME'), 'primary');
     assert.deepEqual(env.get('REDIS_PASSWORD'), { secretKeyRef: { name: 'redis-secret', key: 'rpw' } });
+    assert.equal(env.get('REDIS_ALLOW_NO_AUTH'), 'true');
+    assert.equal(env.get('NATS_USER'), 'chatapp');
+    assert.deepEqual(env.get('NATS_PASSWORD'), { secretKeyRef: { name: 'nats-secret', key: 'npw' } });
+    assert.equal(objs.some((o) => o.kind === 'Secret'), false, 'named Secrets: none generated');
     assert.equal(envOf(dep('chat').spec.template.spec.initContainers[0]).get('REDIS_MASTER_NAME'), 'primary');
   });
 
@@ -70,7 +81,7 @@ describe('helm template with every knob changed', () => {
     const sts = find(objs, 'StatefulSet', 'conv-nats');
     assert.equal(sts.spec.replicas, 5);
     assert.equal(sts.spec.template.spec.containers[0].image, 'mirror.example.org/nats:2.10.99');
-    assert.deepEqual(sts.spec.template.spec.containers[0].resources.requests, { cpu: '300m', memory: '300Mi' });
+    assert.deepEqual(sts.spec.template.spec.containers[0].resources.requests, { cpu: '300m', memory: '300Mi', 'ephemeral-storage': '30Mi' });
     const pvc = sts.spec.volumeClaimTemplates[0].spec;
     assert.equal(pvc.storageClassName, 'fast-ssd');
     assert.equal(pvc.resources.requests.storage, '3Gi');
@@ -90,7 +101,7 @@ describe('helm template with every knob changed', () => {
 
   test('NetworkPolicy namespaces', () => {
     const web = find(objs, 'NetworkPolicy', 'conv-web');
-    const ns = web.spec.ingress[0].from.map((f: any) => f.namespaceSelector?.matchLabels['kubernetes.io/metadata.name']);
+    const ns = web.spec.ingress.flatMap((r: any) => r.from.map((f: any) => f.namespaceSelector?.matchLabels['kubernetes.io/metadata.name']));
     assert.deepEqual(ns, ['traefik-system', 'prom']);
   });
 

@@ -17,7 +17,8 @@ test('the rendered nats.conf is a valid NATS server configuration', (t) => {
     const r = spawnSync('nats-server', ['-c', join(dir, 'nats.conf'), '-t'], {
       encoding: 'utf8',
       timeout: 10_000,
-      env: { ...process.env, SERVER_NAME: 'conv-nats-0' },
+      // What the StatefulSet gives each server: its name, and the client password from the Secret.
+      env: { ...process.env, SERVER_NAME: 'conv-nats-0', NATS_PASSWORD: 'from-the-secret' },
     });
     assert.equal(r.status, 0, r.stderr + r.stdout);
     assert.match(r.stdout + r.stderr, /is valid/);

@@ -6,7 +6,7 @@ import { ensureTools } from '@converge/testing/kube';
 // hack/tools/install.sh is what a clean clone (and CI) relies on: once built, a run only checks the
 // cache, and every binary reports the pinned version.
 test('install.sh is idempotent and fast once the tools are cached; binaries have the pinned versions', () => {
-  const all = ['helm', 'kwok', 'etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl', 'skaffold'] as const;
+  const all = ['helm', 'kwok', 'etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl', 'skaffold', 'kube-score'] as const;
   ensureTools(...all);
   const t0 = Date.now();
   const bins = ensureTools(...all);
@@ -18,4 +18,5 @@ test('install.sh is idempotent and fast once the tools are cached; binaries have
   assert.match(version(bins.etcd, '--version'), /etcd Version: 3\.6\.5/);
   assert.match(version(bins.skaffold, 'version'), /^v2\.16\.1/);
   assert.match(version(bins.kwok, '--version'), /v0\.7\.0/);
+  assert.match(version(bins['kube-score'], 'version'), /kube-score version: 1\.20\.0/);
 });

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Go tools the tests use, once, into ~/.cache/converge/bin (pinned versions; a second run
 # only checks that the binaries exist). Usage: install.sh [tool...]  (default: all)
-#   helm, kwok                                   go install of a pinned module version
+#   helm, kwok, kube-score                       go install of a pinned module version
 #   etcd kube-apiserver kube-controller-manager  built from the wrapper module in hack/tools/kube
 #   kube-scheduler kubectl
 #   skaffold                                     built from the wrapper module in hack/tools/skaffold
@@ -21,6 +21,7 @@ main() {
 
   local HELM_VERSION=v3.21.4
   local KWOK_VERSION=v0.7.0
+  local KUBE_SCORE_VERSION=v1.20.0
   local KUBE_VERSION=v1.35.4
   local ETCD_VERSION=v3.6.5
   local SKAFFOLD_VERSION=v2.16.1 # must match hack/tools/skaffold/go.mod
@@ -75,7 +76,7 @@ main() {
   }
 
   local tools=("$@")
-  [ ${#tools[@]} -gt 0 ] || tools=(helm kwok etcd kube-apiserver kube-controller-manager kube-scheduler kubectl skaffold)
+  [ ${#tools[@]} -gt 0 ] || tools=(helm kwok etcd kube-apiserver kube-controller-manager kube-scheduler kubectl skaffold kube-score)
   exec 9>"$cache/install.lock"
   flock -w 3600 9 || { echo "tools: timed out waiting for another install.sh" >&2; exit 1; }
   local t
@@ -83,6 +84,9 @@ main() {
     case $t in
       helm) build_helm ;;
       kwok) build_go_install kwok "$KWOK_VERSION" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION" ;;
+      # kube-score (MIT) reads its version from main's ldflags, as its goreleaser config sets them.
+      kube-score) build_go_install kube-score "$KUBE_SCORE_VERSION" "github.com/zegl/kube-score/cmd/kube-score@$KUBE_SCORE_VERSION" \
+        "-X main.version=${KUBE_SCORE_VERSION#v}" ;;
       etcd) build_etcd ;;
       kube-apiserver | kube-controller-manager | kube-scheduler | kubectl) build_kube "$t" "k8s.io/kubernetes/cmd/$t" ;;
       skaffold) build_skaffold ;;

@@ -1,5 +1,5 @@
 // The web tier: the SPA's production build with SPA fallback, the API paths proxied to the services,
-// probes, metrics, JSON logs and a graceful drain. Plain express + http-proxy: no framework needed.
+// probes, metrics (on METRICS_PORT), JSON logs and a graceful drain. Plain express + http-proxy: no framework needed.
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,9 +9,11 @@ import {
   Counter,
   createMetrics,
   Gauge,
+  hstsHeader,
   installGracefulShutdown,
   type Logger,
   requestObserver,
+  startMetricsServer,
   trustProxySetting,
 } from '@converge/runtime';
 import type { WebConfig } from './config';
@@ -20,6 +22,8 @@ import { createApiProxy, upstreamFor } from './proxy';
 export interface RunningWeb {
   server: Server;
   url: string;
+  /** The metrics listener's base URL (METRICS_PORT): `${metricsUrl}/metrics`. */
+  metricsUrl: string;
   stop(): Promise<void>;
 }
 
@@ -75,6 +79,13 @@ export async function startWebServer(
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
   app.use(requestObserver(logger, metrics));
+  const hsts = hstsHeader(config.HSTS_MAX_AGE_SECONDS);
+  if (hsts) {
+    app.use((_req, res, next) => {
+      res.setHeader('strict-transport-security', hsts);
+      next();
+    });
+  }
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -89,9 +100,10 @@ export async function startWebServer(
     }
     res.json({ status: 'ok' });
   });
-  app.get('/metrics', async (_req, res) => {
-    res.setHeader('content-type', metrics.registry.contentType);
-    res.end(await metrics.registry.metrics());
+
+  // /metrics answers on METRICS_PORT only; here it would otherwise fall back to the SPA's page.
+  app.all('/metrics{/*rest}', (_req, res) => {
+    res.status(404).end();
   });
 
   // Named routes (not one catch-all) so request logs and metrics say which upstream served a call.
@@ -141,8 +153,9 @@ export async function startWebServer(
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
+  const metricsServer = await startMetricsServer(metrics, { host: config.HOST, port: config.METRICS_PORT });
   logger.info(
-    { url, userService: config.USER_SERVICE_URL ?? null, chatService: config.CHAT_SERVICE_URL ?? null, staticDir: config.STATIC_DIR },
+    { url, metricsUrl: metricsServer.url, userService: config.USER_SERVICE_URL ?? null, chatService: config.CHAT_SERVICE_URL ?? null, staticDir: config.STATIC_DIR },
     'Listening',
   );
 
@@ -165,8 +178,8 @@ export async function startWebServer(
         },
       },
     ],
-    closeResources: [],
+    closeResources: [{ name: 'metrics', run: () => metricsServer.close() }],
     exit: handleSignals ? undefined : () => undefined,
   });
-  return { server, url, stop: () => shutdown.drain('stop') };
+  return { server, url, metricsUrl: metricsServer.url, stop: () => shutdown.drain('stop') };
 }

@@ -47,6 +47,7 @@ describe('web server', () => {
     const config = webConfigSchema.parse({
       HOST: '127.0.0.1',
       PORT: '0',
+      METRICS_PORT: '0',
       USER_SERVICE_URL: upstreamUrl,
       CHAT_SERVICE_URL: upstreamUrl,
       STATIC_DIR: dir,
@@ -79,6 +80,7 @@ describe('web server', () => {
     assert.equal(page.headers.get('cache-control'), 'no-cache');
     assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'/);
     assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(page.headers.get('strict-transport-security'), null, 'no HSTS unless HSTS_MAX_AGE_SECONDS says so');
 
     const asset = await fetch(`${web.url}/assets/app-123.js`);
     assert.equal(asset.status, 200);
@@ -87,10 +89,14 @@ describe('web server', () => {
     assert.equal((await fetch(`${web.url}/missing.png`, { headers: { accept: 'image/png' } })).status, 404);
   });
 
-  test('probes and metrics', async () => {
+  test('probes on the public port; metrics only on the metrics port', async () => {
     assert.equal((await fetch(`${web.url}/healthz`)).status, 200);
     assert.equal((await fetch(`${web.url}/readyz`)).status, 200);
-    const metrics = await (await fetch(`${web.url}/metrics`)).text();
+    assert.notEqual(new URL(web.metricsUrl).port, new URL(web.url).port);
+    for (const accept of ['*/*', 'text/html']) {
+      assert.equal((await fetch(`${web.url}/metrics`, { headers: { accept } })).status, 404, `public /metrics (${accept})`);
+    }
+    const metrics = await (await fetch(`${web.metricsUrl}/metrics`)).text();
     assert.match(metrics, /http_request_duration_seconds_bucket/);
     assert.match(metrics, /web_websocket_tunnels/);
   });
@@ -109,7 +115,7 @@ describe('web server', () => {
     socket.write('ping-frame');
     await new Promise((r) => setTimeout(r, 100));
     assert.match(got, /ping-frame$/);
-    const metrics = await (await fetch(`${web.url}/metrics`)).text();
+    const metrics = await (await fetch(`${web.metricsUrl}/metrics`)).text();
     assert.match(metrics, /web_websocket_tunnels\{service="web"\} 1/);
     socket.destroy();
   });
@@ -118,7 +124,7 @@ describe('web server', () => {
     const dead = createServer();
     const deadUrl = await listen(dead);
     await new Promise((r) => dead.close(r));
-    const config = webConfigSchema.parse({ HOST: '127.0.0.1', PORT: '0', CHAT_SERVICE_URL: deadUrl, STATIC_DIR: dir });
+    const config = webConfigSchema.parse({ HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', CHAT_SERVICE_URL: deadUrl, STATIC_DIR: dir });
     const w = await startWebServer(config, { logger: createLogger('web', 'silent'), handleSignals: false });
     try {
       const res = await fetch(`${w.url}/rooms`);
@@ -132,7 +138,7 @@ describe('web server', () => {
   });
 
   test('a drain ends open tunnels and stops the server', async () => {
-    const config = webConfigSchema.parse({ HOST: '127.0.0.1', PORT: '0', CHAT_SERVICE_URL: upstreamUrl, STATIC_DIR: dir });
+    const config = webConfigSchema.parse({ HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', CHAT_SERVICE_URL: upstreamUrl, STATIC_DIR: dir });
     const w = await startWebServer(config, { logger: createLogger('web', 'silent'), handleSignals: false });
     const socket = connect(Number(new URL(w.url).port), '127.0.0.1');
     socket.resume(); // read (and drop) what comes, so the end of the stream is seen

@@ -4,6 +4,7 @@ import { expr, whenItem } from '../helm/expr';
 import { v, value } from '../values/refs';
 import { ConvergeIngress } from '../constructs/converge-ingress';
 import { ConvergeProcess } from '../constructs/converge-process';
+import { GeneratedCredentials } from '../constructs/credentials';
 import { dataEnv } from '../constructs/data-endpoints';
 import { NatsCluster } from '../constructs/nats-cluster';
 import { NetworkPolicies } from '../constructs/network-policies';
@@ -28,6 +29,7 @@ export class ConvergeChart extends Chart {
       { name: 'JWT_AUDIENCE', value: value('jwt.audience') },
     ];
 
+    new GeneratedCredentials(this, 'credentials');
     this.nats = new NatsCluster(this, 'nats');
     this.user = new ConvergeProcess(this, 'user', {
       component: 'user',

@@ -8,6 +8,13 @@ import { APP_UID, containerSecurityContext, podSecurityContext, topologySpread }
 
 type Json = Record<string, unknown>;
 
+/**
+ * Every process serves /metrics on this port (METRICS_PORT), apart from its public one: the Service
+ * names it `metrics` for the ServiceMonitor, the Ingress routes only `http`, and the NetworkPolicies
+ * let only the monitoring namespace reach it.
+ */
+export const METRICS_PORT = 9464;
+
 export interface ConvergeProcessProps {
   /** Which process; names its values block (`.Values.<component>`) and its objects. */
   readonly component: 'user' | 'chat' | 'web';
@@ -53,6 +60,11 @@ export class ConvergeProcess extends Construct {
     const env: Json[] = [
       { name: 'HOST', value: '0.0.0.0' },
       { name: 'PORT', value: String(props.port) },
+      { name: 'METRICS_PORT', value: String(METRICS_PORT) },
+      // This host's loopback and the Ingress controller, no one else, may name the client's address.
+      { name: 'TRUST_PROXY', value: expr(`concat (list "127.0.0.1" "::1") ${v('ingress.trustedProxies')} | join ", " | toJson`) },
+      // HSTS only when the Ingress terminates TLS; browsers then never try plain HTTP again.
+      whenItem(v('ingress.tls.enabled'), { name: 'HSTS_MAX_AGE_SECONDS', value: '31536000' }),
       { name: 'LOG_LEVEL', value: value('logLevel') },
       { name: 'SHUTDOWN_TIMEOUT_MS', value: valueString('shutdownTimeoutMs') },
       { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
@@ -77,7 +89,10 @@ export class ConvergeProcess extends Construct {
       imagePullPolicy: value('image.pullPolicy'),
       command: [...props.command],
       env,
-      ports: [{ name: 'http', containerPort: props.port, protocol: 'TCP' }],
+      ports: [
+        { name: 'http', containerPort: props.port, protocol: 'TCP' },
+        { name: 'metrics', containerPort: METRICS_PORT, protocol: 'TCP' },
+      ],
       resources,
       securityContext,
       volumeMounts: [tmp, ...(props.volumeMounts ?? [])],
@@ -108,7 +123,7 @@ export class ConvergeProcess extends Construct {
             annotations: {
               'kubectl.kubernetes.io/default-container': c,
               [when(v('metrics.podAnnotations'), 'prometheus.io/scrape')]: 'true',
-              [when(v('metrics.podAnnotations'), 'prometheus.io/port')]: String(props.port),
+              [when(v('metrics.podAnnotations'), 'prometheus.io/port')]: String(METRICS_PORT),
               [when(v('metrics.podAnnotations'), 'prometheus.io/path')]: '/metrics',
             },
           },
@@ -134,7 +149,10 @@ export class ConvergeProcess extends Construct {
       spec: {
         type: 'ClusterIP',
         selector: this.selector,
-        ports: [{ name: 'http', port: props.port, targetPort: 'http', protocol: 'TCP' }],
+        ports: [
+          { name: 'http', port: props.port, targetPort: 'http', protocol: 'TCP' },
+          { name: 'metrics', port: METRICS_PORT, targetPort: 'metrics', protocol: 'TCP' },
+        ],
       },
     });
 

@@ -1,4 +1,4 @@
-import { expr, whenItem } from '../helm/expr';
+import { expr } from '../helm/expr';
 import { endpoint } from '../helm/helpers-tpl';
 import { valueString } from '../values/refs';
 
@@ -6,6 +6,19 @@ import { valueString } from '../values/refs';
 // `converge.endpoints` (helpers-tpl.ts), the single place that decides where the data layer is.
 
 type EnvVar = Record<string, unknown>;
+
+/** An env var from the Secret the endpoints JSON names for `redis` or `nats`. */
+export function secretEnv(name: string, of: 'redis' | 'nats'): EnvVar {
+  return {
+    name,
+    valueFrom: {
+      secretKeyRef: {
+        name: expr(`${endpoint(`${of}.passwordSecret.name`)} | toJson`),
+        key: expr(`${endpoint(`${of}.passwordSecret.key`)} | toJson`),
+      },
+    },
+  };
+}
 
 export function dataEnv(database: 'user' | 'chat'): EnvVar[] {
   return [
@@ -24,15 +37,12 @@ export function dataEnv(database: 'user' | 'chat'): EnvVar[] {
     // Empty means "no Sentinels" to the services' config parser.
     { name: 'REDIS_SENTINELS', value: expr(`${endpoint('redis.sentinels')} | toJson`) },
     { name: 'REDIS_MASTER_NAME', value: expr(`${endpoint('redis.masterName')} | toJson`) },
-    whenItem(endpoint('redis.passwordSecret.name'), {
-      name: 'REDIS_PASSWORD',
-      valueFrom: {
-        secretKeyRef: {
-          name: expr(`${endpoint('redis.passwordSecret.name')} | toJson`),
-          key: expr(`${endpoint('redis.passwordSecret.key')} | toJson`),
-        },
-      },
-    }),
+    // Always from a Secret: the one values name, else the chart's generated one (credentials.ts).
+    secretEnv('REDIS_PASSWORD', 'redis'),
+    // The images run with NODE_ENV=production, where an open Redis stops start-up unless this says so.
+    { name: 'REDIS_ALLOW_NO_AUTH', value: valueString('redis.allowNoAuth') },
     { name: 'NATS_URL', value: expr(`${endpoint('nats.url')} | toJson`) },
+    { name: 'NATS_USER', value: expr(`${endpoint('nats.user')} | toJson`) },
+    secretEnv('NATS_PASSWORD', 'nats'),
   ];
 }

@@ -2,10 +2,13 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { expr, when } from '../helm/expr';
 import { v, value, valueNumber } from '../values/refs';
+import { secretEnv } from './data-endpoints';
 import { labels, releaseName, selectorLabels } from './naming';
 import { containerSecurityContext, podSecurityContext, topologySpread } from './pod-security';
 
-const NATS_UID = 1000;
+// Above 10000, so it matches no user of the node (kube-score's low-UID/GID check); fsGroup makes the
+// JetStream PVC writable for it (an existing volume is re-owned by the kubelet on the first start).
+const NATS_UID = 10222;
 export const NATS_CLIENT_PORT = 4222;
 export const NATS_CLUSTER_PORT = 6222;
 export const NATS_MONITOR_PORT = 8222;
@@ -89,7 +92,11 @@ export class NatsCluster extends Construct {
                 image: expr('printf "%s:%s" .Values.nats.image.repository .Values.nats.image.tag | toJson'),
                 imagePullPolicy: 'IfNotPresent',
                 args: ['--config', '/etc/nats/nats.conf'],
-                env: [{ name: 'SERVER_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+                env: [
+                  { name: 'SERVER_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+                  // nats.conf's authorization reads it; the Secret is the one the services log in with.
+                  secretEnv('NATS_PASSWORD', 'nats'),
+                ],
                 ports,
                 resources: value('nats.resources'),
                 securityContext: containerSecurityContext(NATS_UID),

@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { expr, renderOnlyIf } from '../helm/expr';
-import { v } from '../values/refs';
-import type { ConvergeProcess } from './converge-process';
+import { v, valueNumber } from '../values/refs';
+import { type ConvergeProcess, METRICS_PORT } from './converge-process';
 import type { NatsCluster } from './nats-cluster';
 import { NATS_CLIENT_PORT, NATS_CLUSTER_PORT, NATS_MONITOR_PORT } from './nats-cluster';
 import { labels, releaseName, releaseSelector } from './naming';
@@ -18,13 +18,17 @@ const fromNamespace = (valuePath: 'networkPolicy.ingressNamespace' | 'networkPol
   namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': expr(`toJson ${v(valuePath)}`) } },
 });
 const tcp = (port: number | string) => ({ protocol: 'TCP', port });
+/** Name resolution, wherever the cluster's DNS runs (kube-dns, NodeLocal DNSCache). */
+const DNS = { ports: [{ protocol: 'UDP', port: 53 }, tcp(53)] };
 
 /**
- * Only what must talk does: every pod of the release denies ingress by default; the ingress
- * controller reaches user, chat and web; chat reaches user (JWKS); the services reach NATS; NATS
- * servers reach each other; Prometheus reaches the metrics ports. NATS egress is limited to its
- * peers and DNS. (The services' egress stays open: PostgreSQL, Redis and the OTel collector are
- * outside the chart at addresses it does not know.)
+ * Only what must talk does, both ways. Every pod of the release denies ingress and egress by default.
+ * In: the ingress controller reaches the public ports of user, chat and web; chat reaches user (JWKS);
+ * the services reach NATS; NATS servers reach each other; Prometheus reaches the metrics ports only.
+ * Out: web reaches user and chat; user and chat reach NATS, PostgreSQL, Redis and the OTel collector
+ * (outside the chart, at addresses it does not know: by port) and chat reaches user; NATS reaches its
+ * peers. Everyone may resolve names. No pod reaches the Kubernetes API: none needs it (their service
+ * account tokens are not even mounted).
  */
 export class NetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
@@ -34,40 +38,47 @@ export class NetworkPolicies extends Construct {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
         metadata: { name: releaseName(name), labels: labels('network') },
-        spec,
+        spec: { ...spec, policyTypes: ['Ingress', 'Egress'] },
       });
       renderOnlyIf(o, v('networkPolicy.enabled'));
     };
     const ingressController = fromNamespace('networkPolicy.ingressNamespace');
     const prometheus = fromNamespace('networkPolicy.monitoringNamespace');
     const pods = (p: { selector: Record<string, string> }) => ({ podSelector: { matchLabels: p.selector } });
+    const toProcess = (p: ConvergeProcess) => ({ to: [pods(p)], ports: [tcp(p.port)] });
+    const metricsFromPrometheus = { from: [prometheus], ports: [tcp(METRICS_PORT)] };
+    // PostgreSQL, Redis and OTLP: by port, to any address.
+    const dataLayer = [
+      { ports: [tcp(valueNumber('postgres.external.port'))] },
+      { ports: expr(`include "converge.tcpPorts" ${v('networkPolicy.egress.redisPorts')}`) },
+      { ports: expr(`include "converge.tcpPorts" ${v('networkPolicy.egress.otlpPorts')}`) },
+    ];
+    const toNats = { to: [pods(props.nats)], ports: [tcp(NATS_CLIENT_PORT)] };
 
-    policy('default-deny', { podSelector: { matchLabels: releaseSelector() }, policyTypes: ['Ingress'] });
+    policy('default-deny', { podSelector: { matchLabels: releaseSelector() } });
     policy('user', {
       podSelector: { matchLabels: props.user.selector },
-      policyTypes: ['Ingress'],
-      ingress: [{ from: [ingressController, pods(props.chat), prometheus], ports: [tcp(props.user.port)] }],
+      ingress: [{ from: [ingressController, pods(props.chat)], ports: [tcp(props.user.port)] }, metricsFromPrometheus],
+      egress: [toNats, ...dataLayer, DNS],
     });
-    for (const p of [props.chat, props.web]) {
-      const name = p === props.chat ? 'chat' : 'web';
-      policy(name, {
-        podSelector: { matchLabels: p.selector },
-        policyTypes: ['Ingress'],
-        ingress: [{ from: [ingressController, prometheus], ports: [tcp(p.port)] }],
-      });
-    }
+    policy('chat', {
+      podSelector: { matchLabels: props.chat.selector },
+      ingress: [{ from: [ingressController], ports: [tcp(props.chat.port)] }, metricsFromPrometheus],
+      egress: [toNats, toProcess(props.user), ...dataLayer, DNS],
+    });
+    policy('web', {
+      podSelector: { matchLabels: props.web.selector },
+      ingress: [{ from: [ingressController], ports: [tcp(props.web.port)] }, metricsFromPrometheus],
+      egress: [toProcess(props.user), toProcess(props.chat), DNS],
+    });
     policy('nats', {
       podSelector: { matchLabels: props.nats.selector },
-      policyTypes: ['Ingress', 'Egress'],
       ingress: [
         { from: [pods(props.user), pods(props.chat)], ports: [tcp(NATS_CLIENT_PORT)] },
         { from: [pods(props.nats)], ports: [tcp(NATS_CLUSTER_PORT)] },
         { from: [prometheus], ports: [tcp(NATS_MONITOR_PORT)] },
       ],
-      egress: [
-        { to: [pods(props.nats)], ports: [tcp(NATS_CLUSTER_PORT)] },
-        { ports: [{ protocol: 'UDP', port: 53 }, tcp(53)] },
-      ],
+      egress: [{ to: [pods(props.nats)], ports: [tcp(NATS_CLUSTER_PORT)] }, DNS],
     });
   }
 }

@@ -24,7 +24,7 @@ export class ServiceMonitor extends Construct {
           matchLabels: { 'app.kubernetes.io/name': 'converge', 'app.kubernetes.io/instance': expr('toJson .Release.Name') },
           matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: components }],
         },
-        endpoints: [{ port: 'http', path: '/metrics', interval: value('metrics.serviceMonitor.interval') }],
+        endpoints: [{ port: 'metrics', path: '/metrics', interval: value('metrics.serviceMonitor.interval') }],
       },
     });
     // The user's labels (often the `release` label a Prometheus selects on) join the chart's own;

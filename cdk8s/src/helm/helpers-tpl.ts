@@ -13,13 +13,18 @@ const endpoints = `
 {{- if eq $v.dataLayer.mode "external" -}}
 {{- $pg := $v.postgres.external -}}
 {{- $redis := $v.redis.external -}}
+{{- /* An empty Secret name means the chart's generated one (credentials.ts). */ -}}
+{{- $redisSecret := $v.redis.passwordSecret -}}
+{{- if not $redisSecret.name }}{{ $redisSecret = dict "name" (printf "%s-redis-auth" .Release.Name) "key" "password" }}{{ end -}}
+{{- $natsSecret := $v.nats.auth.passwordSecret -}}
+{{- if not $natsSecret.name }}{{ $natsSecret = dict "name" (printf "%s-nats-auth" .Release.Name) "key" "password" }}{{ end -}}
 {{- dict
   "postgres" (dict "host" $pg.host "port" (int $pg.port) "username" $pg.username "params" $pg.params
               "databases" (dict "user" $pg.userDatabase "chat" $pg.chatDatabase)
               "passwordSecret" $v.postgres.passwordSecret)
   "redis" (dict "url" $redis.url "sentinels" (join "," $redis.sentinels) "masterName" $redis.masterName
-           "passwordSecret" $v.redis.passwordSecret)
-  "nats" (dict "url" $nats)
+           "passwordSecret" $redisSecret)
+  "nats" (dict "url" $nats "user" $v.nats.auth.user "passwordSecret" $natsSecret)
   | toJson -}}
 {{- else -}}
 {{- fail (printf "dataLayer.mode %q is not supported" $v.dataLayer.mode) -}}
@@ -66,6 +71,31 @@ const gracePeriod = `
 {{- end -}}
 `;
 
+/**
+ * A password for a Secret the chart generates: the one already in the cluster when there is one
+ * (so an upgrade never changes it), else 32 random characters. Base64, for the Secret's data.
+ * Argument: (list $ "<secret name>").
+ */
+const generatedPassword = `
+{{- define "converge.generatedPassword" -}}
+{{- $s := lookup "v1" "Secret" (index . 0).Release.Namespace (index . 1) -}}
+{{- if and $s $s.data (index $s.data "password") -}}
+{{- index $s.data "password" -}}
+{{- else -}}
+{{- randAlphaNum 32 | b64enc -}}
+{{- end -}}
+{{- end -}}
+`;
+
+/** A NetworkPolicy's ports for a list of TCP port numbers (values lists, e.g. the Redis ports). */
+const tcpPorts = `
+{{- define "converge.tcpPorts" -}}
+{{- $out := list -}}
+{{- range . }}{{ $out = append $out (dict "protocol" "TCP" "port" (int .)) }}{{ end -}}
+{{- toJson $out -}}
+{{- end -}}
+`;
+
 /** nats.conf: JetStream on a PVC, cluster routes to every server of the StatefulSet. */
 const natsConf = `
 {{- define "converge.nats.conf" -}}
@@ -75,6 +105,11 @@ http: 0.0.0.0:8222
 pid_file: /var/run/nats/nats.pid
 lame_duck_duration: 30s
 lame_duck_grace_period: 10s
+# Clients log in; the password is the pod's NATS_PASSWORD (from a Secret), never in this ConfigMap.
+authorization {
+  user: {{ .Values.nats.auth.user | quote }}
+  password: $NATS_PASSWORD
+}
 jetstream {
   store_dir: /data/jetstream
   max_file_store: {{ .Values.nats.jetstream.maxFileStore }}
@@ -103,6 +138,8 @@ export const helpersTpl = [
   image,
   pullSecrets,
   gracePeriod,
+  generatedPassword,
+  tcpPorts,
   natsConf,
 ]
   .map((s) => s.trim())

@@ -7,7 +7,12 @@ function processValues(repository: string, cpu: string, memory: string, memoryLi
     image: { repository, tag: '' },
     replicas: 2,
     autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 10, targetCPUUtilizationPercentage: 70 },
-    resources: { requests: { cpu, memory }, limits: { memory: memoryLimit } },
+    // Ephemeral storage: /tmp (an emptyDir of at most 64Mi) and the container's logs; a pod that fills
+    // the node's disk is evicted alone instead of taking the node down.
+    resources: {
+      requests: { cpu, memory, 'ephemeral-storage': '64Mi' },
+      limits: { memory: memoryLimit, 'ephemeral-storage': '256Mi' },
+    },
   };
 }
 
@@ -33,6 +38,12 @@ export const defaultValues = {
       'nginx.ingress.kubernetes.io/session-cookie-name': 'converge-route',
     } as Record<string, string>,
     tls: { enabled: false, secretName: 'converge-tls' },
+    // Addresses (or CIDRs) of the Ingress controller's pods, the only proxies whose X-Forwarded-For
+    // the processes believe (besides 127.0.0.1/::1); clients' IPs key the rate limits. The default is
+    // the private ranges pod networks use: with networkPolicy.enabled only the ingress namespace
+    // reaches the public ports, so that means the controller. Narrow it to the pod CIDR (or empty
+    // for no proxy at all) when NetworkPolicies are off or other pods could reach the services.
+    trustedProxies: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] as string[],
   },
   jwt: {
     secretName: 'converge-jwt',
@@ -56,21 +67,36 @@ export const defaultValues = {
   },
   redis: {
     external: { url: 'redis://redis.example.internal:6379', sentinels: [] as string[], masterName: 'mymaster' },
+    // Empty name: the chart generates `<release>-redis-auth` (set your Redis's password from it).
     passwordSecret: { name: '', key: 'password' },
+    allowNoAuth: false,
   },
   nats: {
+    // Clients log in as this user; empty Secret name: the chart generates `<release>-nats-auth`.
+    auth: { user: 'converge', passwordSecret: { name: '', key: 'password' } },
     replicas: 3,
     image: { repository: 'docker.io/library/nats', tag: '2.10.22' },
     storage: { size: '10Gi', storageClassName: '' },
     jetstream: { maxFileStore: '8G', maxMemoryStore: '256M' },
-    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },
+    resources: {
+      requests: { cpu: '100m', memory: '256Mi', 'ephemeral-storage': '32Mi' },
+      limits: { memory: '512Mi', 'ephemeral-storage': '128Mi' },
+    },
   },
   otel: { endpoint: '' },
   metrics: {
     podAnnotations: true,
     serviceMonitor: { enabled: true, interval: '30s', labels: {} as Record<string, string> },
   },
-  networkPolicy: { enabled: true, ingressNamespace: 'ingress-nginx', monitoringNamespace: 'monitoring' },
+  networkPolicy: {
+    enabled: true,
+    ingressNamespace: 'ingress-nginx',
+    monitoringNamespace: 'monitoring',
+    // Egress of user and chat beyond the chart's own pods: PostgreSQL (postgres.external.port), these
+    // Redis/Sentinel ports and the OTLP ports, to any address (the data layer lives outside the chart at
+    // addresses it does not know); everything else, the Kubernetes API included, is denied.
+    egress: { redisPorts: [6379, 26379] as number[], otlpPorts: [4317, 4318] as number[] },
+  },
 };
 
 export type Values = typeof defaultValues;

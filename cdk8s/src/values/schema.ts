@@ -18,10 +18,20 @@ function processSchema(name: string): Schema {
       targetCPUUtilizationPercentage: int('Average CPU utilisation (% of requests) to aim for.', 1, 100),
     }),
     resources: obj('Container resources (requests drive the HPA and scheduling).', {
-      requests: obj('Requests.', { cpu: quantity('CPU request.'), memory: quantity('Memory request.') }),
-      limits: obj('Limits (no CPU limit: throttling hurts latency more than it protects).', {
-        memory: quantity('Memory limit.'),
+      requests: obj('Requests.', {
+        cpu: quantity('CPU request.'),
+        memory: quantity('Memory request.'),
+        'ephemeral-storage': quantity('Ephemeral storage request (/tmp and logs).'),
       }),
+      limits: obj(
+        'Limits. No CPU limit on purpose: CFS throttling stalls the event loop (latency spikes, missed ' +
+          'Socket.IO pings) more than a noisy neighbour costs; requests already share CPU fairly. ' +
+          "kube-score's CPU-limit check is turned off for this alone (--ignore-container-cpu-limit).",
+        {
+          memory: quantity('Memory limit.'),
+          'ephemeral-storage': quantity('Ephemeral storage limit (the pod is evicted beyond it).'),
+        },
+      ),
     }),
   });
 }
@@ -34,7 +44,12 @@ export const valuesSchema: Schema = {
     image: obj('Images of the Converge processes.', {
       registry: str('Registry (and path) prefixed to each repository; empty for full references.'),
       tag: str('Default tag of every Converge image.', { minLength: 1 }),
-      pullPolicy: oneOf('imagePullPolicy.', ['Always', 'IfNotPresent', 'Never']),
+      pullPolicy: oneOf(
+        'imagePullPolicy. IfNotPresent by default, on purpose: tags are pinned releases, and a pod restart ' +
+          "must not depend on the registry being up. kube-score's container-image-pull-policy check is " +
+          'ignored for this; choose Always where pull-secret checks on every start matter more.',
+        ['Always', 'IfNotPresent', 'Never'],
+      ),
       pullSecrets: stringList('Names of image pull Secrets.', str('Secret name.', dns1123)),
     }),
     user: processSchema('user service'),
@@ -49,7 +64,14 @@ export const valuesSchema: Schema = {
       className: str('ingressClassName; empty for the cluster default.'),
       host: str('Public host name.', { minLength: 1 }),
       annotations: stringMap('Annotations (defaults suit ingress-nginx and WebSockets).'),
-      tls: obj('TLS.', { enabled: bool('Serve TLS.'), secretName: secretName('Secret of type kubernetes.io/tls.') }),
+      tls: obj('TLS (on: the processes also send Strict-Transport-Security).', {
+        enabled: bool('Serve TLS.'),
+        secretName: secretName('Secret of type kubernetes.io/tls.'),
+      }),
+      trustedProxies: stringList(
+        "The Ingress controller's addresses/CIDRs, trusted to set X-Forwarded-For (with 127.0.0.1 and ::1): TRUST_PROXY.",
+        str('An address or CIDR.', { pattern: '^[0-9a-fA-F.:]+(/[0-9]{1,3})?$' }),
+      ),
     }),
     jwt: obj('Access-token signing (the key never sits in values).', {
       secretName: secretName('Secret holding the Ed25519 PEM key(s).'),
@@ -83,11 +105,21 @@ export const valuesSchema: Schema = {
         masterName: str('Sentinel master name.', { minLength: 1 }),
       }),
       passwordSecret: obj('Secret with the Redis password.', {
-        name: str('Secret name; empty when Redis has no password.', { pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$' }),
+        name: str('Secret name; empty: the chart generates <release>-redis-auth (give your Redis that password).', {
+          pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$',
+        }),
         key: str('Key in it.', { minLength: 1 }),
       }),
+      allowNoAuth: bool('REDIS_ALLOW_NO_AUTH: let the services use a Redis that needs no password (they refuse one otherwise).'),
     }),
     nats: obj('The NATS JetStream cluster the chart runs.', {
+      auth: obj('Client login (the services and any other client).', {
+        user: str('NATS user name.', { pattern: '^[A-Za-z0-9_-]+$' }),
+        passwordSecret: obj('Secret with its password.', {
+          name: str('Secret name; empty: the chart generates <release>-nats-auth.', { pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$' }),
+          key: str('Key in it.', { minLength: 1 }),
+        }),
+      }),
       replicas: int('Cluster size (3 for JetStream quorum).', 1, 9),
       image: obj('NATS server image.', {
         repository: str('Repository.', { minLength: 1 }),
@@ -102,8 +134,15 @@ export const valuesSchema: Schema = {
         maxMemoryStore: str('max_memory_store in NATS units (e.g. 256M).', natsSize),
       }),
       resources: obj('Container resources.', {
-        requests: obj('Requests.', { cpu: quantity('CPU request.'), memory: quantity('Memory request.') }),
-        limits: obj('Limits.', { memory: quantity('Memory limit.') }),
+        requests: obj('Requests.', {
+          cpu: quantity('CPU request.'),
+          memory: quantity('Memory request.'),
+          'ephemeral-storage': quantity('Ephemeral storage request.'),
+        }),
+        limits: obj('Limits (no CPU limit, as for the processes).', {
+          memory: quantity('Memory limit.'),
+          'ephemeral-storage': quantity('Ephemeral storage limit.'),
+        }),
       }),
     }),
     otel: obj('OpenTelemetry.', { endpoint: str('OTEL_EXPORTER_OTLP_ENDPOINT (OTLP/HTTP); empty turns export off.', { pattern: '^(https?://.+)?$' }) }),
@@ -119,6 +158,10 @@ export const valuesSchema: Schema = {
       enabled: bool('Create them.'),
       ingressNamespace: str('Namespace of the ingress controller.', dns1123),
       monitoringNamespace: str('Namespace of Prometheus.', dns1123),
+      egress: obj('Egress of user and chat to what lives outside the chart (any address, these ports only).', {
+        redisPorts: { type: 'array', description: 'Redis and Sentinel ports.', items: int('TCP port.', 1, 65535) },
+        otlpPorts: { type: 'array', description: 'OpenTelemetry collector ports (OTLP).', items: int('TCP port.', 1, 65535) },
+      }),
     }),
   }),
 };

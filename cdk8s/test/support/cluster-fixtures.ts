@@ -21,9 +21,10 @@ export function fakeNodes(count: number): unknown[] {
         type: 'kwok',
       },
     },
+    // Real kubelets report ephemeral storage too; the chart's pods request it.
     status: {
-      allocatable: { cpu: '16', memory: '64Gi', pods: '110' },
-      capacity: { cpu: '16', memory: '64Gi', pods: '110' },
+      allocatable: { cpu: '16', memory: '64Gi', 'ephemeral-storage': '100Gi', pods: '110' },
+      capacity: { cpu: '16', memory: '64Gi', 'ephemeral-storage': '100Gi', pods: '110' },
     },
   }));
 }

@@ -4,7 +4,10 @@ const proc = (repo: string, n: number) => ({
   image: { repository: repo, tag: `${repo}-tag` },
   replicas: n,
   autoscaling: { enabled: false, minReplicas: n, maxReplicas: n + 5, targetCPUUtilizationPercentage: 55 + n },
-  resources: { requests: { cpu: `${n}00m`, memory: `${n}00Mi` }, limits: { memory: `${n}Gi` } },
+  resources: {
+    requests: { cpu: `${n}00m`, memory: `${n}00Mi`, 'ephemeral-storage': `${n}0Mi` },
+    limits: { memory: `${n}Gi`, 'ephemeral-storage': `${n}00Mi` },
+  },
 });
 
 export const everyKnob = {
@@ -22,6 +25,7 @@ export const everyKnob = {
     host: 'chat.example.org',
     annotations: { 'example.org/ws': 'on' },
     tls: { enabled: true, secretName: 'chat-tls' },
+    trustedProxies: ['10.42.0.0/16'],
   },
   jwt: { secretName: 'my-jwt', key: 'current.pem', previousKey: 'old.pem', issuer: 'iss-x', audience: 'aud-x' },
   dataLayer: { mode: 'external' },
@@ -33,13 +37,15 @@ export const everyKnob = {
   redis: {
     external: { url: 'redis://unused:6379', sentinels: ['s1:26379', 's2:26379'], masterName: 'primary' },
     passwordSecret: { name: 'redis-secret', key: 'rpw' },
+    allowNoAuth: true,
   },
   nats: {
+    auth: { user: 'chatapp', passwordSecret: { name: 'nats-secret', key: 'npw' } },
     replicas: 5,
     image: { repository: 'mirror.example.org/nats', tag: '2.10.99' },
     storage: { size: '3Gi', storageClassName: 'fast-ssd' },
     jetstream: { maxFileStore: '2G', maxMemoryStore: '64M' },
-    resources: { requests: { cpu: '300m', memory: '300Mi' }, limits: { memory: '600Mi' } },
+    resources: { requests: { cpu: '300m', memory: '300Mi', 'ephemeral-storage': '30Mi' }, limits: { memory: '600Mi', 'ephemeral-storage': '300Mi' } },
   },
   otel: { endpoint: 'http://otel-collector.observability:4318' },
   metrics: { podAnnotations: false, serviceMonitor: { enabled: true, interval: '15s', labels: { release: 'kps' } } },

@@ -6,13 +6,18 @@
 {{- if eq $v.dataLayer.mode "external" -}}
 {{- $pg := $v.postgres.external -}}
 {{- $redis := $v.redis.external -}}
+{{- /* An empty Secret name means the chart's generated one (credentials.ts). */ -}}
+{{- $redisSecret := $v.redis.passwordSecret -}}
+{{- if not $redisSecret.name }}{{ $redisSecret = dict "name" (printf "%s-redis-auth" .Release.Name) "key" "password" }}{{ end -}}
+{{- $natsSecret := $v.nats.auth.passwordSecret -}}
+{{- if not $natsSecret.name }}{{ $natsSecret = dict "name" (printf "%s-nats-auth" .Release.Name) "key" "password" }}{{ end -}}
 {{- dict
   "postgres" (dict "host" $pg.host "port" (int $pg.port) "username" $pg.username "params" $pg.params
               "databases" (dict "user" $pg.userDatabase "chat" $pg.chatDatabase)
               "passwordSecret" $v.postgres.passwordSecret)
   "redis" (dict "url" $redis.url "sentinels" (join "," $redis.sentinels) "masterName" $redis.masterName
-           "passwordSecret" $v.redis.passwordSecret)
-  "nats" (dict "url" $nats)
+           "passwordSecret" $redisSecret)
+  "nats" (dict "url" $nats "user" $v.nats.auth.user "passwordSecret" $natsSecret)
   | toJson -}}
 {{- else -}}
 {{- fail (printf "dataLayer.mode %q is not supported" $v.dataLayer.mode) -}}
@@ -47,6 +52,21 @@
 {{- add (int .Values.preStopSleepSeconds) (div (add (int .Values.shutdownTimeoutMs) 999) 1000) 5 -}}
 {{- end -}}
 
+{{- define "converge.generatedPassword" -}}
+{{- $s := lookup "v1" "Secret" (index . 0).Release.Namespace (index . 1) -}}
+{{- if and $s $s.data (index $s.data "password") -}}
+{{- index $s.data "password" -}}
+{{- else -}}
+{{- randAlphaNum 32 | b64enc -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "converge.tcpPorts" -}}
+{{- $out := list -}}
+{{- range . }}{{ $out = append $out (dict "protocol" "TCP" "port" (int .)) }}{{ end -}}
+{{- toJson $out -}}
+{{- end -}}
+
 {{- define "converge.nats.conf" -}}
 server_name: $SERVER_NAME
 listen: 0.0.0.0:4222
@@ -54,6 +74,11 @@ http: 0.0.0.0:8222
 pid_file: /var/run/nats/nats.pid
 lame_duck_duration: 30s
 lame_duck_grace_period: 10s
+# Clients log in; the password is the pod's NATS_PASSWORD (from a Secret), never in this ConfigMap.
+authorization {
+  user: {{ .Values.nats.auth.user | quote }}
+  password: $NATS_PASSWORD
+}
 jetstream {
   store_dir: /data/jetstream
   max_file_store: {{ .Values.nats.jetstream.maxFileStore }}

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -7,10 +7,12 @@ import express from 'express';
 import {
   type BaseConfig,
   HealthRegistry,
+  hstsHeader,
   installGracefulShutdown,
   type Logger,
   type Metrics,
   requestObserver,
+  startMetricsServer,
   type ShutdownHook,
   trustProxySetting,
 } from '@converge/runtime';
@@ -44,8 +46,24 @@ export interface RunningService {
   app: NestExpressApplication;
   server: Server;
   url: string;
+  /** The metrics listener's base URL (METRICS_PORT): `${metricsUrl}/metrics`. */
+  metricsUrl: string;
   /** Starts the same drain a SIGTERM does, without exiting the process (for tests). */
   stop: () => Promise<void>;
+}
+
+/**
+ * Every answer of a service is API data, often per user: no cache (browser, proxy or CDN) may keep
+ * it, and no browser may sniff a JSON body into HTML.
+ */
+function apiResponseHeaders(config: BaseConfig) {
+  const hsts = hstsHeader(config.HSTS_MAX_AGE_SECONDS);
+  return (_req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+    res.setHeader('cache-control', 'no-store');
+    res.setHeader('x-content-type-options', 'nosniff');
+    if (hsts) res.setHeader('strict-transport-security', hsts);
+    next();
+  };
 }
 
 /** Creates, wires and starts a service: JSON logs, metrics, contract errors, probes and graceful drain. */
@@ -57,6 +75,7 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(opts.config.TRUST_PROXY));
   app.use(requestObserver(opts.logger, opts.metrics));
+  app.use(apiResponseHeaders(opts.config));
   app.use(express.json({ limit: opts.bodyLimit ?? '64kb', strict: true }));
   app.use(expressErrorHandler(opts.logger));
   app.useGlobalFilters(new ContractExceptionFilter(opts.logger));
@@ -65,7 +84,10 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
   await app.listen(opts.config.PORT, opts.config.HOST);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${opts.config.HOST === '0.0.0.0' ? '127.0.0.1' : opts.config.HOST}:${port}`;
-  opts.logger.info({ url }, 'Listening');
+  // After the app listens, so a port clash of the app fails first; closed last in the drain, so the
+  // drain itself can still be scraped.
+  const metricsServer = await startMetricsServer(opts.metrics, { host: opts.config.HOST, port: opts.config.METRICS_PORT });
+  opts.logger.info({ url, metricsUrl: metricsServer.url }, 'Listening');
 
   const registry = app.get(HealthRegistry);
   let exitCode: number | undefined;
@@ -79,7 +101,11 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
       registry.draining = true;
     },
     closeConnections: opts.closeConnections ?? [],
-    closeResources: [{ name: 'app', run: () => app.close() }, ...(opts.closeResources ?? [])],
+    closeResources: [
+      { name: 'app', run: () => app.close() },
+      ...(opts.closeResources ?? []),
+      { name: 'metrics', run: () => metricsServer.close() },
+    ],
     exit: handleSignals
       ? undefined
       : (code) => {
@@ -90,6 +116,7 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
     app,
     server,
     url,
+    metricsUrl: metricsServer.url,
     stop: async () => {
       await shutdown.drain('stop');
       if (exitCode && exitCode !== 0) throw new Error(`drain ended with code ${exitCode}`);

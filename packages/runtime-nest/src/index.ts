@@ -2,7 +2,6 @@
 export * from './injection-tokens';
 export * from './runtime.module';
 export * from './health.controller';
-export * from './metrics.controller';
 export * from './error-handlers';
 export * from './nest-logger';
 export * from './bootstrap';

@@ -3,7 +3,6 @@ import { TerminusModule } from '@nestjs/terminus';
 import { HealthRegistry, type Logger, type Metrics } from '@converge/runtime';
 import { HealthController } from './health.controller';
 import { CONFIG, LOGGER, METRICS } from './injection-tokens';
-import { MetricsController } from './metrics.controller';
 
 export interface RuntimeModuleOptions {
   config: object;
@@ -13,7 +12,7 @@ export interface RuntimeModuleOptions {
   health?: HealthRegistry;
 }
 
-/** Probes, /metrics, the logger, the metrics registry and the config, for every service. */
+/** Probes, the logger, the metrics registry and the config, for every service. */
 @Global()
 @Module({})
 export class RuntimeModule {
@@ -21,7 +20,7 @@ export class RuntimeModule {
     return {
       module: RuntimeModule,
       imports: [TerminusModule.forRoot({ logger: false })],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController],
       providers: [
         { provide: HealthRegistry, useValue: opts.health ?? new HealthRegistry() },
         { provide: LOGGER, useValue: opts.logger },

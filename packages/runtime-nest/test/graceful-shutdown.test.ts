@@ -17,7 +17,7 @@ function request(url: string, { dispatcher }: { dispatcher: Agent }): Promise<{ 
 
 test('SIGTERM during 50 in-flight requests: all 50 complete, then the process exits 0', async () => {
   const child = fork(join(__dirname, 'fixture-service.js'), [], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '10000' },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '10000' },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let logs = '';
@@ -44,7 +44,7 @@ test('SIGTERM during 50 in-flight requests: all 50 complete, then the process ex
 
 test('after SIGTERM, readiness fails at once and new connections are refused', async () => {
   const child = fork(join(__dirname, 'fixture-service.js'), [], {
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', SHUTDOWN_TIMEOUT_MS: '10000' },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', LOG_LEVEL: 'silent', SHUTDOWN_TIMEOUT_MS: '10000' },
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
   });
   const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));

@@ -6,7 +6,7 @@ import { fixtureState, startFixture } from './fixture-service';
 
 let svc: RunningService;
 before(async () => {
-  svc = await startFixture({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent' }, false);
+  svc = await startFixture({ HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0', HSTS_MAX_AGE_SECONDS: '600', LOG_LEVEL: 'silent' }, false);
 });
 after(async () => {
   await svc.stop();
@@ -40,13 +40,23 @@ test('readiness is 503 and names the failing dependency', async () => {
   }
 });
 
-test('/metrics exposes process metrics and request durations by route and status', async () => {
+test('/metrics answers on the metrics port only, with process metrics and request durations by route and status', async () => {
   await call('/slow?ms=1');
-  const res = await fetch(svc.url + '/metrics');
+  assert.notEqual(new URL(svc.metricsUrl).port, new URL(svc.url).port);
+  assert.equal((await call('/metrics')).status, 404, 'the public port has no /metrics');
+  const res = await fetch(svc.metricsUrl + '/metrics');
   const text = await res.text();
   assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
   assert.match(text, /process_cpu_user_seconds_total/);
   assert.match(text, /http_request_duration_seconds_bucket\{[^}]*route="\/slow"[^}]*status="200"/);
+});
+
+test('every answer, an error too, is no-store and nosniff, with HSTS when configured', async () => {
+  for (const r of [await call('/slow?ms=1'), await call('/echo', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' })]) {
+    assert.equal(r.headers.get('cache-control'), 'no-store');
+    assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(r.headers.get('strict-transport-security'), 'max-age=600; includeSubDomains');
+  }
 });
 
 test('bad input gets the contract error body, never a 5xx', async () => {

@@ -17,6 +17,9 @@ test('defaults fill what is unset and numbers are parsed', () => {
   assert.equal(c.PORT, 8080);
   assert.equal(c.HOST, '0.0.0.0');
   assert.equal(c.SHUTDOWN_TIMEOUT_MS, 25000);
+  assert.equal(c.TRUST_PROXY, '127.0.0.1, ::1', 'only this host may set X-Forwarded-For by default');
+  assert.equal(c.METRICS_PORT, 9464);
+  assert.equal(c.HSTS_MAX_AGE_SECONDS, 0);
   assert.deepEqual(c.REDIS_SENTINELS, ['a:26379', 'b:26379']);
   assert.throws(() => parseConfig(schema, { NEEDED: 'x', REDIS_SENTINELS: 'nohost' }), /REDIS_SENTINELS/);
 });

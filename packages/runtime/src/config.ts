@@ -29,18 +29,28 @@ export function intVar(defaultValue: number, min = 0, max = Number.MAX_SAFE_INTE
 
 export const logLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
+/** Only a proxy on this very host (the web server in `make dev`, a sidecar) may set X-Forwarded-For. */
+export const DEFAULT_TRUST_PROXY = '127.0.0.1, ::1';
+
 /** Variables every long-running process reads. */
 export function baseConfigShape(defaultPort: number, serviceName: string) {
   return {
     HOST: z.string().min(1).default('0.0.0.0'),
     PORT: intVar(defaultPort, 0, 65535),
+    // /metrics is served here, on HOST, never on PORT: the Ingress routes PORT, Prometheus scrapes this.
+    METRICS_PORT: intVar(9464, 0, 65535),
+    // Strict-Transport-Security max-age on every answer; 0 (the default) sends none. The chart sets
+    // it when its Ingress terminates TLS: over plain HTTP the header would be wrong (and is ignored).
+    HSTS_MAX_AGE_SECONDS: intVar(0, 0, 63_072_000),
     LOG_LEVEL: logLevelSchema,
     SHUTDOWN_TIMEOUT_MS: intVar(25_000, 100, 600_000),
     OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
     OTEL_SERVICE_NAME: z.string().min(1).default(serviceName),
-    // Which proxies may set X-Forwarded-For (client IPs feed rate limits): by default loopback and
-    // private networks (an in-cluster Ingress), never a public client.
-    TRUST_PROXY: z.string().min(1).default('loopback, linklocal, uniquelocal'),
+    // Which proxies may set X-Forwarded-For (client IPs feed rate limits). By default only a proxy on
+    // this host: exactly 127.0.0.1 and ::1, not express's `loopback` (all of 127.0.0.0/8), nor any
+    // private range, where any pod or VM neighbour could pick its own rate-limit key. A cluster names
+    // its Ingress controller's range (the chart's ingress.trustedProxies).
+    TRUST_PROXY: z.string().min(1).default(DEFAULT_TRUST_PROXY),
   };
 }
 
@@ -55,10 +65,17 @@ export const redisConfigShape = {
     .pipe(z.array(hostPort).min(1).optional()),
   REDIS_MASTER_NAME: z.string().min(1).default('mymaster'),
   REDIS_PASSWORD: z.string().optional(),
+  // With NODE_ENV=production a Redis that takes commands without a password stops start-up
+  // (redis-auth.ts), unless this says so on purpose (e.g. a sidecar Redis on the pod's loopback).
+  REDIS_ALLOW_NO_AUTH: z.enum(['true', 'false']).default('false').transform((s) => s === 'true'),
+  NODE_ENV: z.string().default('development'),
 };
 
 export const natsConfigShape = {
   NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
+  // From a Secret; kept out of NATS_URL because the URL is logged.
+  NATS_USER: z.string().min(1).optional(),
+  NATS_PASSWORD: z.string().optional(),
 };
 
 export function databaseConfigShape(defaultDb: string) {
@@ -88,9 +105,16 @@ export function backendServiceShape(defaultPort: number, serviceName: string, de
   };
 }
 
+/** The Strict-Transport-Security value for HSTS_MAX_AGE_SECONDS, or undefined when it is off. */
+export function hstsHeader(maxAgeSeconds: number): string | undefined {
+  return maxAgeSeconds > 0 ? `max-age=${maxAgeSeconds}; includeSubDomains` : undefined;
+}
+
 export type BaseConfig = {
   HOST: string;
   PORT: number;
+  METRICS_PORT: number;
+  HSTS_MAX_AGE_SECONDS: number;
   LOG_LEVEL: z.infer<typeof logLevelSchema>;
   SHUTDOWN_TIMEOUT_MS: number;
   OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
@@ -103,6 +127,8 @@ export type RedisConfig = {
   REDIS_SENTINELS?: string[] | undefined;
   REDIS_MASTER_NAME: string;
   REDIS_PASSWORD?: string | undefined;
+  REDIS_ALLOW_NO_AUTH?: boolean;
+  NODE_ENV?: string;
 };
 
 /** DATABASE_URL with DATABASE_PASSWORD (from a Secret) put in, so the URL in values never holds it. */

@@ -87,8 +87,24 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-/** Probe and scrape handlers on node:http types, so plain http, express and Nest can mount them. */
-export function probeHandlers(registry: HealthRegistry, metrics: Metrics): { healthz: PlainHandler; readyz: PlainHandler; metrics: PlainHandler } {
+/** The Prometheus scrape on node:http types; served only by the metrics listener (metrics-server.ts). */
+export function metricsHandler(metrics: Metrics): PlainHandler {
+  return (_req, res) => {
+    metrics.registry.metrics().then(
+      (text) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(text);
+      },
+      () => {
+        res.writeHead(500);
+        res.end();
+      },
+    );
+  };
+}
+
+/** Probe handlers on node:http types, so plain http, express and Nest can mount them. */
+export function probeHandlers(registry: HealthRegistry): { healthz: PlainHandler; readyz: PlainHandler } {
   return {
     healthz: (_req, res) => sendJson(res, 200, registry.liveness()),
     readyz: (_req, res) => {
@@ -97,25 +113,16 @@ export function probeHandlers(registry: HealthRegistry, metrics: Metrics): { hea
         (e: unknown) => sendJson(res, 503, { status: 'error', error: { readiness: { status: 'down', message: String(e) } } }),
       );
     },
-    metrics: (_req, res) => {
-      metrics.registry.metrics().then(
-        (text) => {
-          res.writeHead(200, { 'content-type': metrics.registry.contentType });
-          res.end(text);
-        },
-        () => {
-          res.writeHead(500);
-          res.end();
-        },
-      );
-    },
   };
 }
 
-/** A `(req, res, next)` middleware answering GET /healthz, /readyz and /metrics, passing anything else on. */
-export function probeMiddleware(registry: HealthRegistry, metrics: Metrics) {
-  const h = probeHandlers(registry, metrics);
-  const routes: Record<string, PlainHandler> = { '/healthz': h.healthz, '/readyz': h.readyz, '/metrics': h.metrics };
+/**
+ * A `(req, res, next)` middleware answering GET /healthz and /readyz, passing anything else on.
+ * /metrics is not among them: it lives on the metrics port (startMetricsServer), never the public one.
+ */
+export function probeMiddleware(registry: HealthRegistry) {
+  const h = probeHandlers(registry);
+  const routes: Record<string, PlainHandler> = { '/healthz': h.healthz, '/readyz': h.readyz };
   return (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void): void => {
     const handler = req.method === 'GET' || req.method === 'HEAD' ? routes[(req.url ?? '/').split('?')[0] ?? '/'] : undefined;
     if (handler) handler(req, res);

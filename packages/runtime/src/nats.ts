@@ -1,6 +1,16 @@
 import { connect, type JetStreamClient, type JetStreamManager, type NatsConnection, RetentionPolicy, StorageType } from 'nats';
 import type { Logger } from 'pino';
 
+export interface NatsAuth {
+  user?: string | undefined;
+  pass?: string | undefined;
+}
+
+/** The NATS credentials of a config (NATS_USER / NATS_PASSWORD). */
+export function natsAuth(c: { NATS_USER?: string | undefined; NATS_PASSWORD?: string | undefined }): NatsAuth {
+  return { user: c.NATS_USER, pass: c.NATS_PASSWORD };
+}
+
 /**
  * A NATS connection that is made in the background and kept up: the service starts and serves
  * while NATS is down (events wait in the outbox), and readiness reports the link as down.
@@ -16,6 +26,8 @@ export class NatsLink {
     private readonly name: string,
     private readonly logger: Logger,
     private readonly onConnect: (nc: NatsConnection) => Promise<void> = async () => undefined,
+    /** User and password (NATS_USER / NATS_PASSWORD, from a Secret); never in the URL, which is logged. */
+    private readonly auth: NatsAuth = {},
   ) {
     this.ready = new Promise((r) => (this.resolveReady = r));
     void this.loop();
@@ -32,6 +44,7 @@ export class NatsLink {
           maxReconnectAttempts: -1,
           reconnectTimeWait: 500,
           timeout: 2000,
+          ...(this.auth.user ? { user: this.auth.user, pass: this.auth.pass ?? '' } : {}),
         });
         await this.onConnect(nc);
         // close() may have been called meanwhile: don't keep a connection nobody owns.

@@ -27,7 +27,7 @@ test('plain http: in-flight requests finish, readiness fails at once, close hook
   const metrics = createMetrics('plain');
   const registry = new HealthRegistry();
   const observe = requestObserver(logger, metrics);
-  const probes = probeMiddleware(registry, metrics);
+  const probes = probeMiddleware(registry);
   let slowStarted!: () => void;
   const started = new Promise<void>((r) => (slowStarted = r));
   const server = createServer((req, res) =>

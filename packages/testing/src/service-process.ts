@@ -14,6 +14,8 @@ export interface ServiceProcessOptions {
   env: Record<string, string>;
   /** @default a free port */
   port?: number;
+  /** METRICS_PORT, where /metrics answers. @default a free port */
+  metricsPort?: number;
   /** Also append the output to this file. */
   logFile?: string;
   /** @default 60000 */
@@ -24,6 +26,8 @@ export interface ServiceProcess {
   name: string;
   url: string;
   port: number;
+  /** The metrics listener's base URL: `${metricsUrl}/metrics`. */
+  metricsUrl: string;
   /** The current child (a new one after `start()`). */
   readonly child: ChildProcess;
   /** Resolves with the current child's exit code. */
@@ -41,6 +45,7 @@ export interface ServiceProcess {
 export async function spawnService(opts: ServiceProcessOptions): Promise<ServiceProcess> {
   const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
+  const metricsPort = opts.metricsPort ?? (await freePort());
   let child: ChildProcess | undefined;
   let exit: Promise<number | null> = Promise.resolve(null);
   let log: WriteStream | undefined;
@@ -49,7 +54,7 @@ export async function spawnService(opts: ServiceProcessOptions): Promise<Service
   const start = async () => {
     log = opts.logFile ? createWriteStream(opts.logFile, { flags: 'a' }) : undefined;
     const c = spawn(process.execPath, [opts.entry], {
-      env: { ...process.env, ...opts.env, PORT: String(port), HOST: '127.0.0.1' },
+      env: { ...process.env, ...opts.env, PORT: String(port), METRICS_PORT: String(metricsPort), HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = c;
@@ -76,6 +81,7 @@ export async function spawnService(opts: ServiceProcessOptions): Promise<Service
     name: opts.name,
     url,
     port,
+    metricsUrl: `http://127.0.0.1:${metricsPort}`,
     get child() {
       return child!;
     },

@@ -1,6 +1,7 @@
 import { Pool } from 'pg';
 import { CHAT_STREAM } from '@converge/protocol';
 import {
+  assertRedisAuthenticated,
   createMetrics,
   createRedis,
   databaseUrl,
@@ -9,6 +10,7 @@ import {
   type Logger,
   type Metrics,
   NatsLink,
+  natsAuth,
   OutboxRelay,
   type Redis,
   type ShutdownHook,
@@ -61,6 +63,8 @@ export interface ChatComponents {
 
 /** Migrates PostgreSQL and builds the clients and domain services. */
 export async function buildComponents(config: ChatConfig, logger: Logger): Promise<ChatComponents> {
+  // First: a production pod pointed at an open Redis stops before it touches anything.
+  await assertRedisAuthenticated(config);
   const metrics = createMetrics('chat');
   const url = databaseUrl(config);
   await runMigrations(url, (fn) => withAdvisoryLock(url, MIGRATION_LOCK, fn));
@@ -83,6 +87,7 @@ export async function buildComponents(config: ChatConfig, logger: Logger): Promi
 
   const nats = new NatsLink(config.NATS_URL, 'converge-chat', logger, async (nc) =>
     ensureStream(await nc.jetstreamManager(), CHAT_STREAM, ['chat.>']),
+    natsAuth(config),
   );
   const relay = new OutboxRelay({ pool: relayPool, nats, logger });
   const rooms = new PgRoomRepository(pool, () => relay.kick());

@@ -55,7 +55,7 @@ test('NATS outage: sends unaffected; the CHAT events are published after NATS re
   const edit = await rest(p.url, 'PATCH', `/rooms/${roomId}/messages/3`, alice.token, { body: 'edited while NATS was down' });
   assert.equal(edit.status, 200);
   assert.ok(Date.now() - t0 < 5000, 'sends and edits answered promptly without NATS');
-  const metrics = await (await fetch(`${p.url}/metrics`)).text();
+  const metrics = await (await fetch(`${p.metricsUrl}/metrics`)).text();
   const lag = Number(/^chat_outbox_lag_seconds\{[^}]*\} (\S+)$/m.exec(metrics)?.[1]);
   assert.ok(lag > 0, `events wait in the outbox (lag ${lag} s)`);
 

@@ -2,6 +2,7 @@ import type Redis from 'ioredis';
 import { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import {
+  assertRedisAuthenticated,
   createMetrics,
   createRedis,
   databaseUrl,
@@ -11,6 +12,7 @@ import {
   type Logger,
   type Metrics,
   NatsLink,
+  natsAuth,
   OutboxRelay,
   type ShutdownHook,
   withAdvisoryLock,
@@ -83,6 +85,8 @@ function throttleRedis(config: UserConfig, logger: Logger): Redis {
 /** Loads the signing keys, connects and migrates PostgreSQL, and builds the clients and domain services. */
 export async function buildComponents(config: UserConfig, logger: Logger): Promise<UserComponents> {
   const c = config;
+  // First: a production pod pointed at an open Redis stops before it touches anything.
+  await assertRedisAuthenticated(c);
   const metrics = createMetrics('user');
   const url = databaseUrl(c);
   const keys = await loadKeySet(c.JWT_KEY_FILE, c.JWT_PREVIOUS_KEY_FILE);
@@ -92,6 +96,7 @@ export async function buildComponents(config: UserConfig, logger: Logger): Promi
   const redis = throttleRedis(c, logger);
   const nats = new NatsLink(c.NATS_URL, 'converge-user', logger, async (nc) =>
     ensureStream(await nc.jetstreamManager(), USERS_STREAM, Object.values(USER_SUBJECTS)),
+    natsAuth(c),
   );
   const relayPool = new Pool({ connectionString: url, max: 2 });
   // An idle client dropped by the server (restart, failover) is reported here; without a listener the

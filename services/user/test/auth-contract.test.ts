@@ -182,7 +182,7 @@ describe('operations', () => {
     const r1 = await call(h.url, 'POST', '/auth/refresh', { refreshToken: u.refreshToken });
     assert.equal(r1.status, 200);
     await call(h.url, 'POST', '/auth/refresh', { refreshToken: u.refreshToken });
-    const res = await fetch(`${h.url}/metrics`);
+    const res = await fetch(`${h.metricsUrl}/metrics`);
     const text = await res.text();
     const value = (re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
     assert.ok(value(/^user_registrations_total\{[^}]*\} (\d+)$/m) >= 1, 'registrations');

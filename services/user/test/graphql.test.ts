@@ -49,7 +49,7 @@ test('register, login, me, updateMe, users, refresh and logout over GraphQL beha
   assert.equal(out.data.logout, true);
   const del = await gql('mutation { deleteMe }', {}, token);
   assert.equal(del.data.deleteMe, true);
-  const metrics = await (await fetch(`${h.url}/metrics`)).text();
+  const metrics = await (await fetch(`${h.metricsUrl}/metrics`)).text();
   assert.match(metrics, /http_request_duration_seconds_count\{[^}]*route="\/graphql"/, 'GraphQL requests are labelled by their path');
   assert.match(metrics, /http_request_duration_seconds_count\{[^}]*route="\/user\/graphql"/);
 });

@@ -12,6 +12,8 @@ import { startUserService } from '../src/server';
 export interface Harness {
   svc: RunningService;
   url: string;
+  /** Where /metrics answers (METRICS_PORT). */
+  metricsUrl: string;
   db: TestDatabase;
   nats: TestServer;
   keyFile: string;
@@ -32,6 +34,7 @@ export function baseEnv(db: { url: string }, nats: { url: string }, keyFile: str
   return {
     HOST: '127.0.0.1',
     PORT: '0',
+    METRICS_PORT: '0',
     LOG_LEVEL: 'silent',
     DATABASE_URL: db.url,
     NATS_URL: nats.url,
@@ -56,6 +59,7 @@ export async function startHarness(overrides: Record<string, string> = {}): Prom
   return {
     svc,
     url: svc.url,
+    metricsUrl: svc.metricsUrl,
     db,
     nats,
     keyFile,
