@@ -5,7 +5,7 @@ import type { Logger } from '@converge/runtime';
 import type { ChatMetrics } from '../../chat.metrics';
 import type { ChatService } from '../../domain/chat.service';
 import type { TokenVerifier } from '../../auth/token-verifier';
-import type { RoomRepository } from '../../domain/ports';
+import type { ActionLimiter, RoomRepository } from '../../domain/ports';
 import { registerAuthHandlers } from './auth.handlers';
 import { registerMessageHandlers } from './message.handlers';
 import { registerRoomHandlers } from './room.handlers';
@@ -15,6 +15,7 @@ import type { PresenceTracker } from './presence.tracker';
 import type { SocketAdapterClients } from './redis-adapter';
 import { roomChannel, type SocketNotifier, userChannel } from './socket.notifier';
 import type { ChatIo, ChatSocket } from './socket.types';
+import { TypingCoalescer } from './typing.coalescer';
 import { registerTypingHandlers } from './typing.handlers';
 
 export type { ChatIo, ChatSocket } from './socket.types';
@@ -38,6 +39,7 @@ export interface SocketServerDeps {
   chat: ChatService;
   rooms: RoomRepository;
   tokens: TokenVerifier;
+  limits: ActionLimiter;
   notifier: SocketNotifier;
   adapter: SocketAdapterClients['adapter'];
   presence: PresenceTracker;
@@ -64,6 +66,8 @@ export function createSocketServer(d: SocketServerDeps): ChatIo {
   });
   d.notifier.io = io;
   const fanout = countFanout.bind(d.metrics);
+  // One per pod: a user's sockets on this pod share it.
+  const typing = new TypingCoalescer();
   const handle = createHandle({
     work: d.work,
     onError: (e, socket) => d.logger.warn({ err: e, userId: socket.data.userId }, 'Socket handler failed'),
@@ -112,11 +116,11 @@ export function createSocketServer(d: SocketServerDeps): ChatIo {
     d.metrics.connectedSockets.inc();
     socket.onAnyOutgoing(fanout);
     scheduleExpiry(socket);
-    const deps = { chat: d.chat, tokens: d.tokens, metrics: d.metrics, handle };
+    const deps = { chat: d.chat, tokens: d.tokens, metrics: d.metrics, limits: d.limits, handle };
     registerMessageHandlers(socket, deps);
     registerRoomHandlers(socket, deps);
     registerAuthHandlers(socket, deps, () => scheduleExpiry(socket));
-    registerTypingHandlers(socket, deps, d.notifier);
+    registerTypingHandlers(socket, deps, d.notifier, typing);
 
     if (socket.data.cameOnline) d.notifier.presence(userId, roomIds, true);
     let rooms: string[] = roomIds;
