@@ -8,13 +8,20 @@ import { connect, rest, user, useTwoPods } from './harness';
 const pods = useTwoPods();
 
 const ROUNDS = 12;
-const ROOMS = 8;
-const SOCKETS = 3;
+const ROOMS = 16;
+const SOCKETS = 8;
+/** Rooms bob stays in besides: a longer room lookup at each handshake, a wider window for the race. */
+const OTHER_ROOMS = 200;
 
 test('a member removed while their socket connects never receives a later message of that room', async () => {
   const [admin, bob] = [await user(pods.c.issuer), await user(pods.c.issuer)];
   // A room bob stays in: its message, sent last, tells when everything before it has arrived.
   const control = (await rest(pods.b.url, 'POST', '/rooms', admin.token, { name: 'control', memberIds: [bob.id] })).body.id as string;
+  for (let i = 0; i < OTHER_ROOMS; i += 20) {
+    await Promise.all(
+      Array.from({ length: 20 }, (_, j) => rest(pods.b.url, 'POST', '/rooms', admin.token, { name: `stay ${i + j}`, memberIds: [bob.id] })),
+    );
+  }
   const leaks: string[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const rooms: string[] = [];
@@ -31,9 +38,11 @@ test('a member removed while their socket connects never receives a later messag
         return s;
       }),
     );
+    // Half the rounds remove on the pod the sockets are on, half on the other one.
+    const remover = round % 2 ? pods.a : pods.b;
     const removals = rooms.map(async (roomId, i) => {
-      await new Promise((r) => setTimeout(r, (i * (round + 1)) % 9));
-      const r = await rest(pods.b.url, 'DELETE', `/rooms/${roomId}/members/${bob.id}`, admin.token);
+      await new Promise((r) => setTimeout(r, (i * (round + 3)) % 20));
+      const r = await rest(remover.url, 'DELETE', `/rooms/${roomId}/members/${bob.id}`, admin.token);
       assert.equal(r.status, 204);
     });
     const [sockets] = await Promise.all([Promise.all(connecting), Promise.all(removals)]);

@@ -34,6 +34,26 @@ export function scheduleExpiry(socket: ChatSocket): void {
   socket.data.expiryTimer.unref();
 }
 
+/**
+ * Closes the handshake's race with a removal: the room list was read before the socket could be
+ * reached (socket.io applies a `socketsLeave` only to connected sockets), so a removal that committed
+ * after that read, and whose leave came while the socket was still connecting, was missed. Now that
+ * the socket is in its user channel and its rooms (every later removal reaches it), the list is
+ * read again and the rooms no longer in it are left. Rooms added meanwhile are not joined here: a
+ * join after a read could race with the next removal the same way (the client lists its rooms).
+ */
+async function recheckMembership(socket: ChatSocket, rooms: RoomRepository, logger: Logger): Promise<void> {
+  try {
+    const now = new Set(await rooms.roomIdsOf(socket.data.userId));
+    const gone = socket.data.roomIds.filter((id) => !now.has(id));
+    for (const id of gone) void socket.leave(roomChannel(id));
+  } catch (err) {
+    // Membership unknown: better a reconnect (a fresh handshake) than a socket in rooms it may have left.
+    logger.warn({ err, userId: socket.data.userId }, 'Socket membership re-check failed');
+    socket.disconnect(true);
+  }
+}
+
 export interface SocketServerDeps {
   http: HttpServer;
   chat: ChatService;
@@ -74,7 +94,8 @@ export function createSocketServer(d: SocketServerDeps): ChatIo {
   });
 
   // The handshake: a valid access token, under the per-user socket cap, and the user's rooms looked
-  // up before the connection is accepted, so that on connect the socket is already in all of them.
+  // up before the connection is accepted, so that on connect the socket is already in all of them
+  // (and re-checked once it is, recheckMembership).
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     void (async () => {
@@ -113,6 +134,7 @@ export function createSocketServer(d: SocketServerDeps): ChatIo {
     const userId = socket.data.userId;
     const roomIds = socket.data.roomIds;
     void socket.join([userChannel(userId), ...roomIds.map(roomChannel)]);
+    void recheckMembership(socket, d.rooms, d.logger);
     d.metrics.connectedSockets.inc();
     socket.onAnyOutgoing(fanout);
     scheduleExpiry(socket);
