@@ -20,9 +20,10 @@ export const DEFAULT_LIMITS: LimitsTable = {
   'message:send': { points: 10, durationSeconds: 1, burst: 20 },
   'message:edit': { points: 5, durationSeconds: 1, burst: 10 },
   'message:delete': { points: 5, durationSeconds: 1, burst: 10 },
-  // Read markers follow scrolling; a reconnect syncs each room once.
+  // Read markers follow scrolling.
   'room:read': { points: 10, durationSeconds: 1, burst: 20 },
-  'room:sync': { points: 10, durationSeconds: 1, burst: 30 },
+  // A reconnect syncs every room at once (the web client does): a user in 200 rooms is not held up.
+  'room:sync': { points: 20, durationSeconds: 1, burst: 200 },
   // Clients send typing a few times a second at most; what reaches others is coalesced besides.
   typing: { points: 5, durationSeconds: 1, burst: 10 },
   'room:create': { points: 10, durationSeconds: 60, burst: 10 },
