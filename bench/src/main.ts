@@ -41,7 +41,7 @@ const resultsDir = join(root, '.test-results');
  * does: it is lifted so the bench measures capacity, not policy. The token bucket still runs (and costs
  * its Redis call) on every send. One socket per user stays under MAX_SOCKETS_PER_USER.
  */
-const CHAT_LIMITS = { SEND_RATE_PER_SECOND: '100000', SEND_BURST: '100000' };
+const CHAT_LIMITS = { SEND_RATE_PER_SECOND: '100000', SEND_BURST: '100000', RATE_LIMITS: '*=100000/1' };
 const log = settings.log;
 
 function phaseLine(name: string, f: PhaseFigures): string {

@@ -70,6 +70,7 @@ export async function createApplication(
         chat: c.chat,
         rooms: c.rooms,
         tokens: c.tokens,
+        limits: c.limits,
         notifier: c.sockets,
         adapter: c.socketAdapter.adapter,
         presence: c.presence,

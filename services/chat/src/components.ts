@@ -26,7 +26,8 @@ import { PgMessageRepository } from './persistence/message.repository';
 import { PgRoomRepository } from './persistence/room.repository';
 import { PgUserDirectory } from './persistence/user.directory';
 import { TokenVerifier } from './auth/token-verifier';
-import { RedisSendLimiter } from './limits/send-limiter';
+import { resolveLimits } from './limits/limits.table';
+import { RedisRateLimits } from './limits/rate-limits';
 import { FanOutNotifier } from './transport/fan-out.notifier';
 import { RoomEventBus } from './transport/graphql/room-event.bus';
 import { SocketWork } from './transport/socket/socket-work';
@@ -57,6 +58,8 @@ export interface ChatComponents {
   chat: ChatService;
   consumer: UserEventsConsumer;
   tokens: TokenVerifier;
+  /** The per-user limits of the limits table (the domain's use cases and socket typing). */
+  limits: RedisRateLimits;
   /** Socket work in flight, so a drain lets sends under way commit and be acked. */
   work: SocketWork;
 }
@@ -95,8 +98,8 @@ export async function buildComponents(config: ChatConfig, logger: Logger): Promi
   const sockets = new SocketNotifier();
   const bus = new RoomEventBus(redis, gqlSub, logger);
   const presence = new PresenceTracker(redis, logger, config.PRESENCE_TTL_MS);
-  const limiter = new RedisSendLimiter(redis, { perSecond: config.SEND_RATE_PER_SECOND, burst: config.SEND_BURST });
-  const chat = new ChatService({ rooms, messages }, new FanOutNotifier(sockets, bus), limiter, presence);
+  const limits = new RedisRateLimits(redis, resolveLimits({ perSecond: config.SEND_RATE_PER_SECOND, burst: config.SEND_BURST }, config.RATE_LIMITS));
+  const chat = new ChatService({ rooms, messages }, new FanOutNotifier(sockets, bus), limits, presence);
   const consumer = new UserEventsConsumer(nats, new UserEventsService(new PgUserDirectory(pool, () => relay.kick()), chat), logger);
   const tokens = new TokenVerifier(config.JWKS_URL, config.JWT_ISSUER, config.JWT_AUDIENCE);
   return {
@@ -119,6 +122,7 @@ export async function buildComponents(config: ChatConfig, logger: Logger): Promi
     chat,
     consumer,
     tokens,
+    limits,
     work: new SocketWork(),
   };
 }

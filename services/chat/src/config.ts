@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { backendServiceShape, intVar, parseConfig } from '@converge/runtime';
+import { type LimitsTable, parseLimitOverrides } from './limits/limits.table';
 
 export const chatConfigSchema = z.object({
   ...backendServiceShape(3002, 'chat', 'converge_chat'),
@@ -9,6 +10,18 @@ export const chatConfigSchema = z.object({
   /** message:send per user, sustained (token bucket refill) and at once after a quiet period. */
   SEND_RATE_PER_SECOND: intVar(10, 1, 100_000),
   SEND_BURST: intVar(20, 1, 100_000),
+  /** Overrides of the other per-user limits (limits/limits.table.ts): `action=points/seconds[/burst],...`, `*` for all. */
+  RATE_LIMITS: z
+    .string()
+    .default('')
+    .transform((text, ctx): Partial<LimitsTable> => {
+      try {
+        return parseLimitOverrides(text);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** Open sockets per user over every pod; one more is refused at the handshake with RATE_LIMITED. */
   MAX_SOCKETS_PER_USER: intVar(10, 1, 10_000),
   /** How long a pod's presence counts live in Redis without its heartbeat (a crashed pod's users go offline). */

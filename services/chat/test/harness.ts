@@ -45,6 +45,8 @@ export async function startCluster(extraEnv: Record<string, string> = {}): Promi
     // Load tests send as fast as acks allow; the rate limit has its own test with the defaults.
     SEND_RATE_PER_SECOND: '100000',
     SEND_BURST: '100000',
+    // So are the other per-user limits; limits.test.ts checks the table's defaults.
+    RATE_LIMITS: '*=100000/1',
     SHUTDOWN_TIMEOUT_MS: '10000',
     ...extraEnv,
   };

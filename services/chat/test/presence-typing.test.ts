@@ -97,3 +97,31 @@ test('typing reaches the other members (not the typist, not outsiders) and expir
   assert.deepEqual(aliceOther, [], "the typist's own sockets are not told");
   for (const s of [sa2, sb, sc]) s.close();
 });
+
+test('5,000 typing events from one socket reach the other member as a handful: one per 2 s per user and room', async () => {
+  const [alice, bob] = [await user(pods.c.issuer), await user(pods.c.issuer)];
+  const room = await rest(pods.a.url, 'POST', '/rooms', alice.token, { name: 'typing flood', memberIds: [bob.id] });
+  const roomId = room.body.id as string;
+  const sa = await connect(pods.a.url, alice.token);
+  const sb = await connect(pods.b.url, bob.token);
+  const bobHears = record(sb, 'typing');
+  const started = Date.now();
+  // In batches, each acked before the next (the harness lifts the typing limit: this is the coalescing alone).
+  for (let i = 0; i < 5000; i += 500) {
+    const acks = await Promise.all(Array.from({ length: 500 }, () => emit(sa, 'typing', { roomId, typing: true }, 30_000)));
+    assert.ok(acks.every((a) => a.ok), JSON.stringify(acks.find((a) => !a.ok)));
+  }
+  const elapsed = Date.now() - started;
+  await new Promise((r) => setTimeout(r, 300));
+  const trues = bobHears.filter((p) => (p as { typing: boolean }).typing);
+  assert.ok(trues.length >= 1, 'bob hears alice typing');
+  assert.ok(trues.length <= Math.ceil(elapsed / 2000) + 1, `${trues.length} typing events in ${elapsed} ms`);
+  // Stopping is a change of state: it goes through at once, and so does the next start.
+  await emit(sa, 'typing', { roomId, typing: false });
+  await waitFor('bob hears the stop', () => bobHears.some((p) => !(p as { typing: boolean }).typing));
+  const before = bobHears.length;
+  await emit(sa, 'typing', { roomId, typing: true });
+  await waitFor('bob hears the new start', () => bobHears.length === before + 1);
+  sa.close();
+  sb.close();
+});

@@ -5,6 +5,7 @@ import type { UserConfig } from './config';
 import { AuthService } from './domain/auth.service';
 import { UserService } from './domain/user.service';
 import { KEY_SET } from './injection-tokens';
+import { RedisSearchLimiter } from './limits/search-limiter';
 import { AccessTokens } from './security/access-tokens';
 import { AuthGuard } from './transport/http/auth.guard';
 import { AuthController } from './transport/http/auth.controller';
@@ -30,6 +31,7 @@ export class UserAppModule {
         { provide: UserService, useValue: c.users },
         { provide: AccessTokens, useValue: c.tokens },
         { provide: KEY_SET, useValue: c.keys },
+        { provide: RedisSearchLimiter, useValue: c.searchLimiter },
         AuthGuard,
         AuthResolver,
         UsersResolver,

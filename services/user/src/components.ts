@@ -23,6 +23,7 @@ import { AuthService } from './domain/auth.service';
 import { systemClock } from './domain/ports';
 import { UserService } from './domain/user.service';
 import { RedisLoginThrottle } from './limits/login-throttle';
+import { RedisSearchLimiter } from './limits/search-limiter';
 import { createDataSource, MIGRATION_LOCK } from './persistence/data-source';
 import { TypeOrmRefreshTokenStore } from './persistence/refresh-token.store';
 import { TypeOrmUserRepository } from './persistence/user.repository';
@@ -45,6 +46,8 @@ export interface UserComponents {
   tokens: AccessTokens;
   auth: AuthService;
   users: UserService;
+  /** GET /users?search per user. */
+  searchLimiter: RedisSearchLimiter;
 }
 
 const INVALID_CATALOG_NAME = '3D000';
@@ -128,7 +131,12 @@ export async function buildComponents(config: UserConfig, logger: Logger): Promi
     observer,
   );
   const users = new UserService(userRepository, observer);
-  return { logger, metrics, health: new HealthRegistry(), keys, dataSource, redis, nats, relayPool, relay, tokens, auth, users };
+  const searchLimiter = new RedisSearchLimiter(redis, {
+    perSecond: c.SEARCH_RATE_PER_SECOND,
+    burst: Math.max(c.SEARCH_BURST, c.SEARCH_RATE_PER_SECOND),
+    keyPrefix: c.RATE_LIMIT_KEY_PREFIX,
+  });
+  return { logger, metrics, health: new HealthRegistry(), keys, dataSource, redis, nats, relayPool, relay, tokens, auth, users, searchLimiter };
 }
 
 /** Readiness: PostgreSQL, Redis and NATS must all answer. */

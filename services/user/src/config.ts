@@ -11,6 +11,9 @@ export const userConfigSchema = z.object({
   LOGIN_WINDOW_SECONDS: intVar(900, 1, 86_400),
   REGISTER_MAX_PER_IP: intVar(20, 1, 1_000_000),
   REGISTER_WINDOW_SECONDS: intVar(3600, 1, 86_400),
+  /** GET /users?search per user over all pods (Redis): sustained, and at once after a quiet period. */
+  SEARCH_RATE_PER_SECOND: intVar(5, 1, 100_000),
+  SEARCH_BURST: intVar(20, 1, 100_000),
   RATE_LIMIT_KEY_PREFIX: z.string().default('converge:user:'),
   ARGON2_MEMORY_KIB: intVar(19456, 1024, 1_048_576),
   ARGON2_TIME_COST: intVar(2, 1, 10),

@@ -41,6 +41,8 @@ export function baseEnv(db: { url: string }, nats: { url: string }, keyFile: str
     JWT_KEY_FILE: keyFile,
     RATE_LIMIT_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
     REGISTER_MAX_PER_IP: '100000',
+    // The search limit has its own test with the defaults (search-limits.test.ts).
+    SEARCH_BURST: '100000',
     ARGON2_MEMORY_KIB: '4096',
     ARGON2_TIME_COST: '1',
   };

@@ -35,7 +35,7 @@ const routes: readonly Route[] = [
       201: jsonResponse(roomSchema, 'The new room'),
       200: jsonResponse(roomSchema, 'The DM that already existed'),
     },
-    errors: ['VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE'],
+    errors: ['VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED'],
     authenticated: true,
   },
   {
@@ -74,7 +74,7 @@ const routes: readonly Route[] = [
     summary: 'Add a member to a group room (admins; a DM answers FORBIDDEN)',
     request: { params: room, body: jsonBody(addMemberBodySchema) },
     responses: { 201: jsonResponse(memberSchema, 'The new member') },
-    errors: ['VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE'],
+    errors: ['VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED'],
     authenticated: true,
   },
   {
@@ -84,7 +84,7 @@ const routes: readonly Route[] = [
     summary: 'Remove a member (admins), or leave (oneself)',
     request: { params: member },
     responses: { 204: noContent },
-    errors: ['FORBIDDEN', 'NOT_FOUND'],
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED'],
     authenticated: true,
   },
   {
@@ -121,7 +121,7 @@ const routes: readonly Route[] = [
     summary: 'Edit a message (its author)',
     request: { params: message, body: jsonBody(editMessageBodySchema) },
     responses: { 200: jsonResponse(storedMessageSchema, 'The edited message') },
-    errors: ['VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE'],
+    errors: ['VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED'],
     authenticated: true,
   },
   {
@@ -131,7 +131,7 @@ const routes: readonly Route[] = [
     summary: 'Delete a message (its author or a room admin): it keeps its seq, the body becomes null',
     request: { params: message },
     responses: { 204: noContent },
-    errors: ['FORBIDDEN', 'NOT_FOUND'],
+    errors: ['FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED'],
     authenticated: true,
   },
   {
@@ -151,7 +151,7 @@ const routes: readonly Route[] = [
     summary: 'Move the caller’s read marker forward (never back)',
     request: { params: room, body: jsonBody(readBodySchema) },
     responses: { 204: noContent },
-    errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE'],
+    errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED'],
     authenticated: true,
   },
 ];

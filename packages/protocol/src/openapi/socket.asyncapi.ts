@@ -55,12 +55,12 @@ const ackFields = {
 } as const satisfies Record<ClientEventName, z.ZodRawShape>;
 
 const CLIENT_EVENT_NOTES: Record<ClientEventName, string> = {
-  'message:send': 'Store a message (idempotent by clientMsgId); acked only after it is durably stored. Limited per user (SEND_RATE_PER_SECOND, SEND_BURST): over it the ack is RATE_LIMITED with details.retryAfterMs.',
-  'message:edit': 'Edit one’s own message.',
-  'message:delete': 'Delete a message (its author or a room admin).',
-  'room:sync': 'What the client missed after afterSeq, oldest first (default 100, at most 500).',
-  'room:read': 'Move one’s read marker forward.',
-  typing: 'Tell the other members one is typing (or stopped).',
+  'message:send': 'Store a message (idempotent by clientMsgId); acked only after it is durably stored. Limited per user (SEND_RATE_PER_SECOND, SEND_BURST): over it the ack is RATE_LIMITED with details.retryAfterMs and details.retryAfterSeconds.',
+  'message:edit': 'Edit one’s own message. Limited per user (RATE_LIMITS): over it the ack is RATE_LIMITED with details.retryAfterSeconds.',
+  'message:delete': 'Delete a message (its author or a room admin). Limited per user (RATE_LIMITS): over it the ack is RATE_LIMITED with details.retryAfterSeconds.',
+  'room:sync': 'What the client missed after afterSeq, oldest first (default 100, at most 500). Limited per user (RATE_LIMITS): over it the ack is RATE_LIMITED with details.retryAfterSeconds.',
+  'room:read': 'Move one’s read marker forward. Limited per user (RATE_LIMITS): over it the ack is RATE_LIMITED with details.retryAfterSeconds.',
+  typing: 'Tell the other members one is typing (or stopped). A repeated typing: true reaches them at most once per 2 s; a stop goes at once. Limited per user (RATE_LIMITS): over it the ack is RATE_LIMITED with details.retryAfterSeconds.',
   'auth:refresh': 'Hand the socket a fresh access token before the old one expires.',
 };
 

@@ -125,9 +125,10 @@ const routes: readonly Route[] = [
     path: '/users',
     tags: ['users'],
     summary: 'Users whose username starts with `search`',
+    description: 'Limited per user (SEARCH_RATE_PER_SECOND, SEARCH_BURST): over it 429 RATE_LIMITED with Retry-After.',
     request: { query: userSearchQuerySchema },
     responses: { 200: jsonResponse(userListSchema, 'Matching users') },
-    errors: ['VALIDATION_FAILED'],
+    errors: ['VALIDATION_FAILED', 'RATE_LIMITED'],
     authenticated: true,
   },
 ];

@@ -113,6 +113,7 @@ export async function startStack(name: string, opts: { accessTtlSeconds?: number
         RATE_LIMIT_KEY_PREFIX: prefix,
         REGISTER_MAX_PER_IP: '100000',
         LOGIN_MAX_FAILURES: '1000',
+        SEARCH_BURST: '100000',
         ARGON2_MEMORY_KIB: '4096',
         ARGON2_TIME_COST: '1',
         ACCESS_TOKEN_TTL_SECONDS: String(opts.accessTtlSeconds ?? ACCESS_TTL_SECONDS),
@@ -125,6 +126,7 @@ export async function startStack(name: string, opts: { accessTtlSeconds?: number
       // The tests seed hundreds of messages quickly; the send limit has its own tests in services/chat.
       SEND_RATE_PER_SECOND: '100000',
       SEND_BURST: '100000',
+      RATE_LIMITS: '*=100000/1',
       DATABASE_URL: chatDb.url,
       JWKS_URL: `${user.url}/.well-known/jwks.json`,
     };

@@ -12,7 +12,7 @@ import {
   type Room,
   type SendMessageBody,
 } from '@converge/protocol';
-import type { ChatMessage, ChatNotifier, MessageRepository, PresenceReader, RoomRepository, SendLimiter } from './ports';
+import type { ChatMessage, ChatNotifier, MessageRepository, PresenceReader, RoomRepository, ActionLimiter } from './ports';
 
 const notFound = () => new AppError('NOT_FOUND', 'no such room');
 const throwNotFound = (): never => {
@@ -41,7 +41,7 @@ export interface SyncRequest {
   limit?: number | undefined;
 }
 
-const unlimited: SendLimiter = { consume: async () => undefined };
+const unlimited: ActionLimiter = { consume: async () => undefined };
 const nobodyOnline: PresenceReader = { online: async () => new Set() };
 
 /** The repositories the use cases work on, one per aggregate. */
@@ -61,7 +61,7 @@ export class ChatService {
   constructor(
     repos: ChatRepositories,
     private readonly notify: ChatNotifier,
-    private readonly limiter: SendLimiter = unlimited,
+    private readonly limiter: ActionLimiter = unlimited,
     private readonly presenceReader: PresenceReader = nobodyOnline,
   ) {
     this.rooms = repos.rooms;
@@ -75,6 +75,7 @@ export class ChatService {
   }
 
   async createRoom(callerId: string, body: CreateRoomBody): Promise<{ room: Room; created: boolean }> {
+    await this.limiter.consume('room:create', callerId);
     if ('directWith' in body) {
       if (body.directWith === callerId) throw new AppError('VALIDATION_FAILED', 'directWith: a DM needs another user');
       const key = directKey(callerId, body.directWith);
@@ -144,6 +145,7 @@ export class ChatService {
   }
 
   async addMember(callerId: string, roomId: string, { userId }: AddMemberBody): Promise<{ userId: string; role: 'member' }> {
+    await this.limiter.consume('room:members', callerId);
     const m = await this.requireMember(roomId, callerId);
     if (m.kind === 'direct') throw new AppError('FORBIDDEN', 'members of a DM cannot change');
     if (m.role !== 'admin') throw new AppError('FORBIDDEN', 'only admins add members');
@@ -155,6 +157,7 @@ export class ChatService {
 
   /** Admins remove anyone; anyone may remove themselves (leave). */
   async removeMember(callerId: string, roomId: string, targetId: string): Promise<void> {
+    await this.limiter.consume('room:members', callerId);
     const m = await this.requireMember(roomId, callerId);
     const self = targetId === callerId;
     if (!self && m.kind === 'direct') throw new AppError('FORBIDDEN', 'members of a DM cannot change');
@@ -172,7 +175,7 @@ export class ChatService {
   }
 
   async send(callerId: string, roomId: string, body: SendMessageBody): Promise<SendOutcome> {
-    await this.limiter.consume(callerId);
+    await this.limiter.consume('message:send', callerId);
     const result = await this.messages.send(roomId, callerId, body.body, body.clientMsgId);
     if (!result) throw notFound();
     // Pushed only after commit; a retried send re-pushes the stored message, which clients de-duplicate by seq.
@@ -181,6 +184,7 @@ export class ChatService {
   }
 
   async edit(callerId: string, roomId: string, seq: number, { body }: EditMessageBody): Promise<ChatMessage> {
+    await this.limiter.consume('message:edit', callerId);
     await this.requireMember(roomId, callerId);
     const msg = await this.existing(roomId, seq);
     if (msg.senderId !== callerId) throw new AppError('FORBIDDEN', 'only the author edits a message');
@@ -191,6 +195,7 @@ export class ChatService {
   }
 
   async delete(callerId: string, roomId: string, seq: number): Promise<void> {
+    await this.limiter.consume('message:delete', callerId);
     const m = await this.requireMember(roomId, callerId);
     const msg = await this.existing(roomId, seq);
     if (msg.senderId !== callerId && m.role !== 'admin') throw new AppError('FORBIDDEN', 'only the author or an admin deletes');
@@ -216,6 +221,7 @@ export class ChatService {
 
   /** What a client missed since `afterSeq`, oldest first: the source of truth behind real-time push. */
   async sync(callerId: string, p: SyncRequest): Promise<MessagePageOut> {
+    await this.limiter.consume('room:sync', callerId);
     await this.requireMember(p.roomId, callerId);
     const limit = p.limit ?? DEFAULT_SYNC_LIMIT;
     const rows = await this.messages.after(p.roomId, p.afterSeq, limit + 1);
@@ -223,6 +229,7 @@ export class ChatService {
   }
 
   async markRead(callerId: string, roomId: string, { seq }: ReadBody): Promise<void> {
+    await this.limiter.consume('room:read', callerId);
     await this.requireMember(roomId, callerId);
     const marker = await this.rooms.markRead(roomId, callerId, seq);
     this.notify.roomRead(roomId, callerId, marker);

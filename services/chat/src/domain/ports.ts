@@ -65,10 +65,24 @@ export interface UserDirectory {
   delete(eventId: string, user: User, at: Date): Promise<string[]>;
 }
 
-/** Per-user limits that protect the service (message:send rate). */
-export interface SendLimiter {
-  /** Resolves when the user may send now; throws RATE_LIMITED (with a retry delay) otherwise. */
-  consume(userId: string): Promise<void>;
+/**
+ * What a user is limited in, each counted on its own budget (limits/limits.table.ts): the socket
+ * events and the REST/GraphQL use cases behind them; `room:members` counts adds and removals.
+ */
+export type LimitedAction =
+  | 'message:send'
+  | 'message:edit'
+  | 'message:delete'
+  | 'room:read'
+  | 'room:sync'
+  | 'typing'
+  | 'room:create'
+  | 'room:members';
+
+/** Per-user limits that protect the service, whichever transport the work came in on. */
+export interface ActionLimiter {
+  /** Resolves when the user may do `action` now; throws RATE_LIMITED (with a retry delay) otherwise. */
+  consume(action: LimitedAction, userId: string): Promise<void>;
 }
 
 /** What the transports broadcast after a change committed (Socket.IO across pods, GraphQL subscriptions). */

@@ -123,7 +123,7 @@ async function rig(): Promise<Rig> {
   const handle = createHandle({ work: new SocketWork(), onError: () => undefined });
   io.on('connection', (socket) => {
     socket.data.userId = alice;
-    registerMessageHandlers(socket, { chat, metrics, handle, tokens: {} as TokenVerifier });
+    registerMessageHandlers(socket, { chat, metrics, handle, tokens: {} as TokenVerifier, limits: { consume: async () => undefined } });
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   const client = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ['websocket'] });

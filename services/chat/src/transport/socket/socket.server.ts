@@ -5,7 +5,7 @@ import type { Logger } from '@converge/runtime';
 import type { ChatMetrics } from '../../chat.metrics';
 import type { ChatService } from '../../domain/chat.service';
 import type { TokenVerifier } from '../../auth/token-verifier';
-import type { RoomRepository } from '../../domain/ports';
+import type { ActionLimiter, RoomRepository } from '../../domain/ports';
 import { registerAuthHandlers } from './auth.handlers';
 import { registerMessageHandlers } from './message.handlers';
 import { registerRoomHandlers } from './room.handlers';
@@ -15,6 +15,7 @@ import type { PresenceTracker } from './presence.tracker';
 import type { SocketAdapterClients } from './redis-adapter';
 import { roomChannel, type SocketNotifier, userChannel } from './socket.notifier';
 import type { ChatIo, ChatSocket } from './socket.types';
+import { TypingCoalescer } from './typing.coalescer';
 import { registerTypingHandlers } from './typing.handlers';
 
 export type { ChatIo, ChatSocket } from './socket.types';
@@ -33,11 +34,32 @@ export function scheduleExpiry(socket: ChatSocket): void {
   socket.data.expiryTimer.unref();
 }
 
+/**
+ * Closes the handshake's race with a removal: the room list was read before the socket could be
+ * reached (socket.io applies a `socketsLeave` only to connected sockets), so a removal that committed
+ * after that read, and whose leave came while the socket was still connecting, was missed. Now that
+ * the socket is in its user channel and its rooms (every later removal reaches it), the list is
+ * read again and the rooms no longer in it are left. Rooms added meanwhile are not joined here: a
+ * join after a read could race with the next removal the same way (the client lists its rooms).
+ */
+async function recheckMembership(socket: ChatSocket, rooms: RoomRepository, logger: Logger): Promise<void> {
+  try {
+    const now = new Set(await rooms.roomIdsOf(socket.data.userId));
+    const gone = socket.data.roomIds.filter((id) => !now.has(id));
+    for (const id of gone) void socket.leave(roomChannel(id));
+  } catch (err) {
+    // Membership unknown: better a reconnect (a fresh handshake) than a socket in rooms it may have left.
+    logger.warn({ err, userId: socket.data.userId }, 'Socket membership re-check failed');
+    socket.disconnect(true);
+  }
+}
+
 export interface SocketServerDeps {
   http: HttpServer;
   chat: ChatService;
   rooms: RoomRepository;
   tokens: TokenVerifier;
+  limits: ActionLimiter;
   notifier: SocketNotifier;
   adapter: SocketAdapterClients['adapter'];
   presence: PresenceTracker;
@@ -64,13 +86,16 @@ export function createSocketServer(d: SocketServerDeps): ChatIo {
   });
   d.notifier.io = io;
   const fanout = countFanout.bind(d.metrics);
+  // One per pod: a user's sockets on this pod share it.
+  const typing = new TypingCoalescer();
   const handle = createHandle({
     work: d.work,
     onError: (e, socket) => d.logger.warn({ err: e, userId: socket.data.userId }, 'Socket handler failed'),
   });
 
   // The handshake: a valid access token, under the per-user socket cap, and the user's rooms looked
-  // up before the connection is accepted, so that on connect the socket is already in all of them.
+  // up before the connection is accepted, so that on connect the socket is already in all of them
+  // (and re-checked once it is, recheckMembership).
   io.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     void (async () => {
@@ -109,14 +134,15 @@ export function createSocketServer(d: SocketServerDeps): ChatIo {
     const userId = socket.data.userId;
     const roomIds = socket.data.roomIds;
     void socket.join([userChannel(userId), ...roomIds.map(roomChannel)]);
+    void recheckMembership(socket, d.rooms, d.logger);
     d.metrics.connectedSockets.inc();
     socket.onAnyOutgoing(fanout);
     scheduleExpiry(socket);
-    const deps = { chat: d.chat, tokens: d.tokens, metrics: d.metrics, handle };
+    const deps = { chat: d.chat, tokens: d.tokens, metrics: d.metrics, limits: d.limits, handle };
     registerMessageHandlers(socket, deps);
     registerRoomHandlers(socket, deps);
     registerAuthHandlers(socket, deps, () => scheduleExpiry(socket));
-    registerTypingHandlers(socket, deps, d.notifier);
+    registerTypingHandlers(socket, deps, d.notifier, typing);
 
     if (socket.data.cameOnline) d.notifier.presence(userId, roomIds, true);
     let rooms: string[] = roomIds;

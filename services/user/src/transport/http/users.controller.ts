@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query, UseGuards } from '@nestjs/common';
 import type { User, UserList } from '@converge/protocol';
 import { UserService } from '../../domain/user.service';
+import { RedisSearchLimiter } from '../../limits/search-limiter';
 import type { AccessIdentity } from '../../security/access-tokens';
 import { AuthGuard } from './auth.guard';
 import { Caller } from './caller';
@@ -8,7 +9,10 @@ import { Caller } from './caller';
 @Controller('users')
 @UseGuards(AuthGuard)
 export class UsersController {
-  constructor(private readonly users: UserService) {}
+  constructor(
+    private readonly users: UserService,
+    private readonly searchLimit: RedisSearchLimiter,
+  ) {}
 
   @Get('me')
   me(@Caller() caller: AccessIdentity): Promise<User> {
@@ -32,7 +36,8 @@ export class UsersController {
   }
 
   @Get()
-  async search(@Query() query: Record<string, unknown>): Promise<UserList> {
+  async search(@Caller() caller: AccessIdentity, @Query() query: Record<string, unknown>): Promise<UserList> {
+    await this.searchLimit.consume(caller.userId);
     return { users: await this.users.search(query) };
   }
 }
