@@ -24,6 +24,8 @@ import { PgMessageRepository } from './persistence/message.repository';
 import { PgRoomRepository } from './persistence/room.repository';
 import { PgUserDirectory } from './persistence/user.directory';
 import { TokenVerifier } from './auth/token-verifier';
+import { DeletedUsers } from './auth/deleted-users';
+import { DeletedAccountSessions } from './auth/account-sessions';
 import { RedisSendLimiter } from './limits/send-limiter';
 import { FanOutNotifier } from './transport/fan-out.notifier';
 import { RoomEventBus } from './transport/graphql/room-event.bus';
@@ -92,8 +94,14 @@ export async function buildComponents(config: ChatConfig, logger: Logger): Promi
   const presence = new PresenceTracker(redis, logger, config.PRESENCE_TTL_MS);
   const limiter = new RedisSendLimiter(redis, { perSecond: config.SEND_RATE_PER_SECOND, burst: config.SEND_BURST });
   const chat = new ChatService({ rooms, messages }, new FanOutNotifier(sockets, bus), limiter, presence);
-  const consumer = new UserEventsConsumer(nats, new UserEventsService(new PgUserDirectory(pool, () => relay.kick()), chat), logger);
-  const tokens = new TokenVerifier(config.JWKS_URL, config.JWT_ISSUER, config.JWT_AUDIENCE);
+  const deletedUsers = new DeletedUsers(pool);
+  const userEvents = new UserEventsService(
+    new PgUserDirectory(pool, () => relay.kick()),
+    chat,
+    new DeletedAccountSessions(deletedUsers, sockets),
+  );
+  const consumer = new UserEventsConsumer(nats, userEvents, logger);
+  const tokens = new TokenVerifier(config.JWKS_URL, config.JWT_ISSUER, config.JWT_AUDIENCE, deletedUsers);
   return {
     logger,
     metrics,

@@ -65,6 +65,11 @@ export interface UserDirectory {
   delete(eventId: string, user: User, at: Date): Promise<string[]>;
 }
 
+/** Ends what a deleted user still holds: their sockets on every pod, and their tokens' use. */
+export interface AccountSessions {
+  accountDeleted(userId: string): void;
+}
+
 /** Per-user limits that protect the service (message:send rate). */
 export interface SendLimiter {
   /** Resolves when the user may send now; throws RATE_LIMITED (with a retry delay) otherwise. */
