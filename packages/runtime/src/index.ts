@@ -2,6 +2,7 @@
 // before anything it instruments, so it is never pulled in through this index.
 export * from './config';
 export * from './logger';
+export * from './log-safe-error';
 export * from './metrics';
 export * from './metrics-server';
 export * from './request-observer';

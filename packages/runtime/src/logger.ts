@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { safeError } from './log-safe-error';
 
 /**
  * Paths pino censors wherever they appear in a log object: credentials must never reach a log line,
@@ -19,6 +20,20 @@ export const REDACT_PATHS = [
   '*.*.token',
   '*.*.accessToken',
   '*.*.refreshToken',
+  'passwordHash',
+  '*.passwordHash',
+  '*.*.passwordHash',
+  // Whole values that carry user input: request and message bodies, GraphQL variables, socket
+  // payloads, SQL parameters. What failed is told by the route, the operation and the error code.
+  'body',
+  '*.body',
+  'variables',
+  '*.variables',
+  '*.*.variables',
+  'payload',
+  '*.payload',
+  'parameters',
+  '*.parameters',
   'req.headers.authorization',
   'req.headers.cookie',
   'headers.authorization',
@@ -36,6 +51,7 @@ export function createLogger(service: string, level: string, destination?: pino.
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      serializers: { err: safeError, error: safeError },
     },
     destination,
   );

@@ -28,6 +28,8 @@ import { PgUserDirectory } from './persistence/user.directory';
 import { TokenVerifier } from './auth/token-verifier';
 import { resolveLimits } from './limits/limits.table';
 import { RedisRateLimits } from './limits/rate-limits';
+import { DeletedUsers } from './auth/deleted-users';
+import { DeletedAccountSessions } from './auth/account-sessions';
 import { FanOutNotifier } from './transport/fan-out.notifier';
 import { RoomEventBus } from './transport/graphql/room-event.bus';
 import { SocketWork } from './transport/socket/socket-work';
@@ -100,8 +102,14 @@ export async function buildComponents(config: ChatConfig, logger: Logger): Promi
   const presence = new PresenceTracker(redis, logger, config.PRESENCE_TTL_MS);
   const limits = new RedisRateLimits(redis, resolveLimits({ perSecond: config.SEND_RATE_PER_SECOND, burst: config.SEND_BURST }, config.RATE_LIMITS));
   const chat = new ChatService({ rooms, messages }, new FanOutNotifier(sockets, bus), limits, presence);
-  const consumer = new UserEventsConsumer(nats, new UserEventsService(new PgUserDirectory(pool, () => relay.kick()), chat), logger);
-  const tokens = new TokenVerifier(config.JWKS_URL, config.JWT_ISSUER, config.JWT_AUDIENCE);
+  const deletedUsers = new DeletedUsers(pool);
+  const userEvents = new UserEventsService(
+    new PgUserDirectory(pool, () => relay.kick()),
+    chat,
+    new DeletedAccountSessions(deletedUsers, sockets),
+  );
+  const consumer = new UserEventsConsumer(nats, userEvents, logger);
+  const tokens = new TokenVerifier(config.JWKS_URL, config.JWT_ISSUER, config.JWT_AUDIENCE, deletedUsers);
   return {
     logger,
     metrics,

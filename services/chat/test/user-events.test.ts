@@ -77,7 +77,7 @@ test('USERS events give display names to messages and members, once per eventId'
   assert.equal(await processedCount(), before + 3, 'the redelivered event was recognised by its eventId');
 });
 
-test('users.deleted: the user leaves every room, their messages stay (as a deleted user), the others hear it', async () => {
+test('users.deleted: the user leaves every room and loses their sessions, their messages stay (as a deleted user), the others hear it', async () => {
   const carol = await user(c.issuer);
   const dan = await user(c.issuer);
   await publish(USER_SUBJECTS.registered, carol, 'Carol');
@@ -86,20 +86,24 @@ test('users.deleted: the user leaves every room, their messages stay (as a delet
   await rest(a.url, 'POST', `/rooms/${g.body.id}/messages`, carol.token, { body: 'bye soon', clientMsgId: 'c1' });
   const carolSocket = await connect(b.url, carol.token);
   const danSocket = await connect(a.url, dan.token);
-  const removed: string[] = [];
-  carolSocket.on('room:removed', (p: { roomId: string }) => removed.push(p.roomId));
+  let carolDisconnected = false;
+  carolSocket.on('disconnect', () => (carolDisconnected = true));
   const updates: { id: string; members: { userId: string }[] }[] = [];
   danSocket.on('room:updated', (r) => updates.push(r));
 
   await publish(USER_SUBJECTS.deleted, carol, 'Carol');
-  await waitFor('carol left every room', async () => (await rest(a.url, 'GET', '/rooms', carol.token)).body.rooms.length === 0);
-  await waitFor('her sockets were told', () => removed.length === 2);
-  assert.deepEqual(new Set(removed), new Set([g.body.id, dm.body.id]));
+  // Her still-unexpired token no longer works, and her socket is closed.
+  await waitFor('her token is refused', async () => (await rest(a.url, 'GET', '/rooms', carol.token)).status === 401);
+  await waitFor('her socket was closed', () => carolDisconnected);
   await waitFor('the others were told', () => updates.some((r) => r.id === g.body.id && r.members.every((m) => m.userId !== carol.id)));
+  await waitFor('she left the direct room too', async () => {
+    const r = await rest(a.url, 'GET', `/rooms/${dm.body.id}`, dan.token);
+    return r.status === 200 && r.body.members.every((m: { userId: string }) => m.userId !== carol.id);
+  });
   const h = await rest(a.url, 'GET', `/rooms/${g.body.id}/messages?after=0`, dan.token);
   assert.deepEqual([h.body.messages[0].body, h.body.messages[0].senderName, h.body.messages[0].senderId], ['bye soon', null, carol.id]);
   const send = await rest(a.url, 'POST', `/rooms/${g.body.id}/messages`, carol.token, { body: 'still here?', clientMsgId: 'c2' });
-  assert.equal(send.status, 404, 'no longer a member anywhere');
+  assert.equal(send.status, 401, 'a deleted user can no longer act');
   carolSocket.close();
   danSocket.close();
 });

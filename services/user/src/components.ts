@@ -121,12 +121,14 @@ export async function buildComponents(config: UserConfig, logger: Logger): Promi
     tokens,
     new RedisLoginThrottle(redis, {
       loginFailures: c.LOGIN_MAX_FAILURES,
+      ipFailures: c.LOGIN_IP_MAX_FAILURES,
+      accountFailures: c.LOGIN_ACCOUNT_MAX_FAILURES,
       loginWindowSeconds: c.LOGIN_WINDOW_SECONDS,
       registrations: c.REGISTER_MAX_PER_IP,
       registrationWindowSeconds: c.REGISTER_WINDOW_SECONDS,
       keyPrefix: c.RATE_LIMIT_KEY_PREFIX,
     }),
-    { refreshTokenTtlDays: c.REFRESH_TOKEN_TTL_DAYS },
+    { refreshTokenTtlDays: c.REFRESH_TOKEN_TTL_DAYS, refreshFamilyMaxDays: c.REFRESH_FAMILY_MAX_DAYS },
     systemClock,
     observer,
   );

@@ -1,13 +1,26 @@
 import { z } from 'zod';
 import { backendServiceShape, intVar, parseConfig } from '@converge/runtime';
 
+/** A number of days, fractions allowed (a test gives a family a few seconds: `0.00005` is 4.32 s). */
+function daysVar(defaultValue: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'must be a number of days')
+    .transform(Number)
+    .pipe(z.number().positive().max(max))
+    .default(defaultValue);
+}
+
 export const userConfigSchema = z.object({
   ...backendServiceShape(3000, 'user', 'converge_user'),
   JWT_KEY_FILE: z.string().min(1, 'JWT_KEY_FILE must name the PEM file of the signing key'),
   JWT_PREVIOUS_KEY_FILE: z.string().min(1).optional(),
   ACCESS_TOKEN_TTL_SECONDS: intVar(900, 10, 86_400),
   REFRESH_TOKEN_TTL_DAYS: intVar(30, 1, 365),
+  REFRESH_FAMILY_MAX_DAYS: daysVar(30, 3650),
   LOGIN_MAX_FAILURES: intVar(5, 1, 1000),
+  LOGIN_IP_MAX_FAILURES: intVar(100, 1, 1_000_000),
+  LOGIN_ACCOUNT_MAX_FAILURES: intVar(50, 1, 1_000_000),
   LOGIN_WINDOW_SECONDS: intVar(900, 1, 86_400),
   REGISTER_MAX_PER_IP: intVar(20, 1, 1_000_000),
   REGISTER_WINDOW_SECONDS: intVar(3600, 1, 86_400),

@@ -19,11 +19,19 @@ export class TokenVerifier {
     jwksUrl: string,
     private readonly issuer: string,
     private readonly audience: string,
+    /** A deleted user's still-unexpired tokens are refused (see DeletedUsers). */
+    private readonly deleted?: { isDeleted(userId: string): Promise<boolean> },
   ) {
     this.jwks = createRemoteJWKSet(new URL(jwksUrl), { cooldownDuration: 5_000, cacheMaxAge: 10 * 60_000 });
   }
 
   async verify(token: unknown): Promise<Identity> {
+    const id = await this.verifySignature(token);
+    if (await this.deleted?.isDeleted(id.userId)) throw new AppError('UNAUTHENTICATED', 'account no longer exists');
+    return id;
+  }
+
+  private async verifySignature(token: unknown): Promise<Identity> {
     if (typeof token !== 'string' || !token) throw new AppError('UNAUTHENTICATED', 'missing access token');
     try {
       const { payload } = await jwtVerify(token, this.jwks, {

@@ -65,6 +65,11 @@ export interface UserDirectory {
   delete(eventId: string, user: User, at: Date): Promise<string[]>;
 }
 
+/** Ends what a deleted user still holds: their sockets on every pod, and their tokens' use. */
+export interface AccountSessions {
+  accountDeleted(userId: string): void;
+}
+
 /**
  * What a user is limited in, each counted on its own budget (limits/limits.table.ts): the socket
  * events and the REST/GraphQL use cases behind them; `room:members` counts adds and removals.

@@ -25,12 +25,12 @@ let auth: AuthService;
 
 beforeEach(() => {
   users = new MemoryUsers();
-  tokens = new MemoryRefreshTokens();
+  clock = new ManualClock();
+  tokens = new MemoryRefreshTokens(clock);
   hasher = new FakeHasher();
   throttle = new MemoryThrottle(5, 3);
-  clock = new ManualClock();
   observer = new RecordingObserver();
-  auth = new AuthService(users, tokens, hasher, new FakeAccessTokens(), throttle, { refreshTokenTtlDays: 30 }, clock, observer);
+  auth = new AuthService(users, tokens, hasher, new FakeAccessTokens(), throttle, { refreshTokenTtlDays: 30, refreshFamilyMaxDays: 90 }, clock, observer);
 });
 
 /** Asserts that `p` rejects with an AppError of `code`. */
@@ -175,6 +175,21 @@ describe('refresh and logout', () => {
     clock.advance(30 * DAY);
     await rejectsWith(auth.refresh({ refreshToken: first.refreshToken }), 'UNAUTHENTICATED');
     assert.deepEqual(observer.events.map((e) => e[1]), ['unknown', 'expired']);
+  });
+
+  test('rotation never carries a family past its absolute lifetime (90 days here), then the family is over', async () => {
+    let token = first.refreshToken;
+    for (let day = 20; day < 90; day += 20) {
+      clock.advance(20 * DAY);
+      token = (await auth.refresh({ refreshToken: token })).refreshToken;
+    }
+    // Refreshed on day 80: the new token runs to the family's end (day 90), not to day 110.
+    assert.equal(tokens.rows.get(token)?.expiresAt.getTime(), clock.current.getTime() + 10 * DAY);
+    clock.advance(10 * DAY);
+    await rejectsWith(auth.refresh({ refreshToken: token }), 'UNAUTHENTICATED');
+    assert.equal(observer.events.at(-1)?.[1], 'expired');
+    // A new login starts a new family with the full lifetime.
+    await auth.refresh({ refreshToken: (await auth.login({ username: 'erin', password: 'password123' }, IP)).refreshToken });
   });
 
   test('a token whose account is gone is UNAUTHENTICATED', async () => {

@@ -24,6 +24,20 @@ import { toPublicUser, type UserRecord } from './user';
 
 export interface AuthSettings {
   refreshTokenTtlDays: number;
+  /** Absolute lifetime of a refresh-token family (one login): rotation never extends it. Fractions allowed. */
+  refreshFamilyMaxDays: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * When a refresh token issued at `now` in a family begun at `familyStartedAt` expires: its own TTL,
+ * cut at the family's absolute end. Undefined once the family has reached that end (log in again).
+ */
+export function refreshTokenExpiry(now: Date, familyStartedAt: Date, s: AuthSettings): Date | undefined {
+  const familyEnd = familyStartedAt.getTime() + s.refreshFamilyMaxDays * DAY_MS;
+  if (familyEnd <= now.getTime()) return undefined;
+  return new Date(Math.min(now.getTime() + s.refreshTokenTtlDays * DAY_MS, familyEnd));
 }
 
 /**
@@ -60,7 +74,8 @@ export class AuthService {
   async login(input: unknown, ip: string): Promise<AuthResult> {
     const body: LoginBody = parseOrThrow(loginBodySchema, input);
     try {
-      await this.throttle.check(body.username, ip);
+      // Paid before argon2 runs, so parallel guesses cannot all be checked before one is counted.
+      await this.throttle.reserve(body.username, ip);
     } catch (e) {
       this.observer.login('throttled');
       throw e;
@@ -68,11 +83,10 @@ export class AuthService {
     const user = await this.users.findByUsername(body.username);
     const ok = await this.passwords.verify(user?.passwordHash, body.password);
     if (!user || !ok) {
-      await this.throttle.recordFailure(body.username, ip);
       this.observer.login('bad_credentials', user?.id);
       throw new AppError('UNAUTHENTICATED', 'wrong username or password');
     }
-    await this.throttle.reset(body.username, ip);
+    await this.throttle.succeeded(body.username, ip);
     this.observer.login('ok', user.id);
     return { user: toPublicUser(user), ...(await this.issuePair(user)) };
   }
@@ -80,7 +94,7 @@ export class AuthService {
   async refresh(input: unknown): Promise<TokenPair> {
     const { refreshToken } = parseOrThrow(refreshBodySchema, input);
     const now = this.clock.now();
-    const result = await this.refreshTokens.rotate(refreshToken, this.refreshExpiry(now), now);
+    const result = await this.refreshTokens.rotate(refreshToken, now, (started) => refreshTokenExpiry(now, started, this.settings));
     if (result.kind === 'reused') {
       this.observer.refresh('reuse_detected', { userId: result.userId, familyId: result.familyId });
       throw new AppError('UNAUTHENTICATED', 'refresh token was already used; the session is revoked');
@@ -107,12 +121,13 @@ export class AuthService {
   private async issuePair(user: UserRecord): Promise<TokenPair> {
     const [accessToken, refreshToken] = await Promise.all([
       this.accessTokens.sign(user),
-      this.refreshTokens.issue(user.id, this.refreshExpiry(this.clock.now())),
+      this.refreshTokens.issue(user.id, this.firstExpiry(this.clock.now())),
     ]);
     return { accessToken, refreshToken };
   }
 
-  private refreshExpiry(now: Date): Date {
-    return new Date(now.getTime() + this.settings.refreshTokenTtlDays * 86_400_000);
+  private firstExpiry(now: Date): Date {
+    // A family begun now is never past its end (refreshFamilyMaxDays > 0).
+    return refreshTokenExpiry(now, now, this.settings) ?? now;
   }
 }

@@ -13,6 +13,7 @@ import type {
   RotateResult,
   UserRepository,
 } from './ports';
+import { systemClock } from './ports';
 import type { UserRecord } from './user';
 
 export class MemoryUsers implements UserRepository {
@@ -62,17 +63,19 @@ export class MemoryUsers implements UserRepository {
 export class MemoryRefreshTokens implements RefreshTokenStore {
   readonly rows = new Map<string, RefreshTokenRecord>();
 
-  private add(userId: string, familyId: string, expiresAt: Date): string {
+  constructor(private readonly clock: Clock = systemClock) {}
+
+  private add(userId: string, familyId: string, familyStartedAt: Date, expiresAt: Date): string {
     const token = `rt-${randomUUID()}`;
-    this.rows.set(token, { id: randomUUID(), userId, familyId, expiresAt, usedAt: null, revokedAt: null });
+    this.rows.set(token, { id: randomUUID(), userId, familyId, familyStartedAt, expiresAt, usedAt: null, revokedAt: null });
     return token;
   }
 
   async issue(userId: string, expiresAt: Date): Promise<string> {
-    return this.add(userId, randomUUID(), expiresAt);
+    return this.add(userId, randomUUID(), this.clock.now(), expiresAt);
   }
 
-  async rotate(token: string, newExpiresAt: Date, now: Date): Promise<RotateResult> {
+  async rotate(token: string, now: Date, nextExpiry: (familyStartedAt: Date) => Date | undefined): Promise<RotateResult> {
     const row = this.rows.get(token);
     if (!row) return { kind: 'unknown' };
     if (row.usedAt || row.revokedAt) {
@@ -80,8 +83,13 @@ export class MemoryRefreshTokens implements RefreshTokenStore {
       return { kind: 'reused', userId: row.userId, familyId: row.familyId };
     }
     if (row.expiresAt.getTime() <= now.getTime()) return { kind: 'expired' };
+    const expiresAt = nextExpiry(row.familyStartedAt);
+    if (!expiresAt) {
+      this.revokeFamily(row.familyId, now);
+      return { kind: 'expired' };
+    }
     row.usedAt = now;
-    return { kind: 'rotated', userId: row.userId, token: this.add(row.userId, row.familyId, newExpiresAt) };
+    return { kind: 'rotated', userId: row.userId, token: this.add(row.userId, row.familyId, row.familyStartedAt, expiresAt) };
   }
 
   async revokeFamilyOf(token: string, now: Date): Promise<string | undefined> {
@@ -118,7 +126,7 @@ export class FakeAccessTokens implements AccessTokenIssuer {
   }
 }
 
-/** Counts like the Redis throttle: `failures` per username+IP, `registrations` per IP. */
+/** Counts like the Redis throttle's username+IP budget (attempts paid before the check), `registrations` per IP. */
 export class MemoryThrottle implements LoginThrottle {
   readonly failureCounts = new Map<string, number>();
   readonly registrationCounts = new Map<string, number>();
@@ -128,18 +136,14 @@ export class MemoryThrottle implements LoginThrottle {
     private readonly registrations = 20,
   ) {}
 
-  async check(username: string, ip: string): Promise<void> {
-    if ((this.failureCounts.get(`${username}|${ip}`) ?? 0) >= this.failures) {
-      throw new AppError('RATE_LIMITED', 'too many failed logins', undefined, 900);
-    }
-  }
-
-  async recordFailure(username: string, ip: string): Promise<void> {
+  async reserve(username: string, ip: string): Promise<void> {
     const k = `${username}|${ip}`;
-    this.failureCounts.set(k, (this.failureCounts.get(k) ?? 0) + 1);
+    const n = this.failureCounts.get(k) ?? 0;
+    if (n >= this.failures) throw new AppError('RATE_LIMITED', 'too many failed logins', undefined, 900);
+    this.failureCounts.set(k, n + 1);
   }
 
-  async reset(username: string, ip: string): Promise<void> {
+  async succeeded(username: string, ip: string): Promise<void> {
     this.failureCounts.delete(`${username}|${ip}`);
   }
 

@@ -19,6 +19,8 @@ export interface RefreshTokenRecord {
   id: string;
   userId: string;
   familyId: string;
+  /** When the family's first token was issued (the login): its absolute lifetime counts from here. */
+  familyStartedAt: Date;
   expiresAt: Date;
   usedAt: Date | null;
   revokedAt: Date | null;
@@ -34,10 +36,12 @@ export interface RefreshTokenStore {
   /** Issues a new token in a new family (login, register). */
   issue(userId: string, expiresAt: Date): Promise<string>;
   /**
-   * Atomically spends `token` and issues its successor in the same family; a token that was already
-   * spent or revoked revokes the whole family instead.
+   * Atomically spends `token` and issues its successor in the same family, expiring at
+   * `nextExpiry(familyStartedAt)`; when that answers undefined (the family outlived its absolute
+   * lifetime) the family is revoked and the answer is `expired`. A token that was already spent or
+   * revoked revokes the whole family instead.
    */
-  rotate(token: string, newExpiresAt: Date, now: Date): Promise<RotateResult>;
+  rotate(token: string, now: Date, nextExpiry: (familyStartedAt: Date) => Date | undefined): Promise<RotateResult>;
   /** Revokes the family `token` belongs to (logout) and answers its user; unknown tokens are ignored. */
   revokeFamilyOf(token: string, now: Date): Promise<string | undefined>;
 }
@@ -56,10 +60,14 @@ export interface AccessTokenIssuer {
 }
 
 export interface LoginThrottle {
-  /** Throws RATE_LIMITED (with retry seconds) when this username+IP has too many recent failures. */
-  check(username: string, ip: string): Promise<void>;
-  recordFailure(username: string, ip: string): Promise<void>;
-  reset(username: string, ip: string): Promise<void>;
+  /**
+   * Pays for one login attempt before its password is checked, atomically, from every budget it counts
+   * against (username+IP, the IP across usernames, the username across IPs). Throws RATE_LIMITED (with
+   * retry seconds) when one of them is spent; the password is then not checked at all.
+   */
+  reserve(username: string, ip: string): Promise<void>;
+  /** The attempt was a success: this username+IP's failures are forgotten, its other attempts given back. */
+  succeeded(username: string, ip: string): Promise<void>;
   /** Throws RATE_LIMITED when this IP registered too often. */
   consumeRegistration(ip: string): Promise<void>;
 }

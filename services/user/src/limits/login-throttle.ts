@@ -4,8 +4,12 @@ import { AppError } from '@converge/protocol';
 import type { LoginThrottle } from '../domain/ports';
 
 export interface ThrottleSettings {
-  /** Failed logins per username+IP before 429. */
+  /** Login attempts per username+IP before 429 (a success forgets them). */
   loginFailures: number;
+  /** Login attempts per IP across every username (password spraying); a success gives its attempt back. */
+  ipFailures: number;
+  /** Login attempts per username across every IP (distributed guessing): a lock for the rest of the window. */
+  accountFailures: number;
   loginWindowSeconds: number;
   /** Registrations per IP per window. */
   registrations: number;
@@ -26,37 +30,67 @@ function limiter(redis: Redis, keyPrefix: string, points: number, duration: numb
 }
 
 function rateLimited(res: RateLimiterRes, what: string): AppError {
-  return new AppError('RATE_LIMITED', `too many ${what}; try again later`, undefined, Math.ceil(res.msBeforeNext / 1000));
+  return new AppError('RATE_LIMITED', `too many ${what}; try again later`, undefined, Math.max(1, Math.ceil(res.msBeforeNext / 1000)));
 }
 
-/** Login and registration limits on Redis, shared by every pod (rate-limiter-flexible). */
+/** Gives a point back; a failure here only makes the limit a little stricter, never looser. */
+async function giveBack(l: RateLimiterRedis, key: string): Promise<void> {
+  await l.reward(key, 1).catch(() => undefined);
+}
+
+/**
+ * Login and registration limits on Redis, shared by every pod (rate-limiter-flexible).
+ *
+ * An attempt is paid for before its password is checked, with one atomic `consume` per budget, so
+ * parallel requests cannot all slip past a counter that is read first and written after argon2.
+ * Unknown usernames pay exactly like known ones: that bounds the dummy-hash work they cause.
+ */
 export class RedisLoginThrottle implements LoginThrottle {
-  private readonly failures: RateLimiterRedis;
+  private readonly pair: RateLimiterRedis;
+  private readonly ip: RateLimiterRedis;
+  private readonly account: RateLimiterRedis;
   private readonly registrations: RateLimiterRedis;
 
-  constructor(redis: Redis, private readonly s: ThrottleSettings) {
-    this.failures = limiter(redis, `${s.keyPrefix}login_fail`, s.loginFailures, s.loginWindowSeconds);
+  constructor(redis: Redis, s: ThrottleSettings) {
+    this.pair = limiter(redis, `${s.keyPrefix}login_fail`, s.loginFailures, s.loginWindowSeconds);
+    this.ip = limiter(redis, `${s.keyPrefix}login_ip`, s.ipFailures, s.loginWindowSeconds);
+    this.account = limiter(redis, `${s.keyPrefix}login_account`, s.accountFailures, s.loginWindowSeconds);
     this.registrations = limiter(redis, `${s.keyPrefix}register_ip`, s.registrations, s.registrationWindowSeconds);
   }
 
-  private key(username: string, ip: string): string {
+  private static pairKey(username: string, ip: string): string {
     return `${username}|${ip}`;
   }
 
-  async check(username: string, ip: string): Promise<void> {
-    const res = await this.failures.get(this.key(username, ip));
-    if (res && res.consumedPoints >= this.s.loginFailures) throw rateLimited(res, 'failed logins');
+  async reserve(username: string, ip: string): Promise<void> {
+    const pairKey = RedisLoginThrottle.pairKey(username, ip);
+    // In this order, each refusal gives back what it took: an address past its cap cannot keep
+    // spending other accounts' budgets (locking them out) with requests that are refused anyway.
+    const steps: Array<[RateLimiterRedis, string, string]> = [
+      [this.pair, pairKey, 'failed logins'],
+      [this.ip, ip, 'failed logins from this address'],
+      [this.account, username, 'failed logins for this account'],
+    ];
+    const taken: Array<[RateLimiterRedis, string]> = [];
+    for (const [l, key, what] of steps) {
+      try {
+        await l.consume(key);
+        taken.push([l, key]);
+      } catch (e) {
+        await Promise.all(taken.slice(1).map(([tl, tk]) => giveBack(tl, tk)));
+        // The username+IP attempt is not given back: repeating a refused pair must stay refused.
+        if (e instanceof RateLimiterRes) throw rateLimited(e, what);
+        throw e;
+      }
+    }
   }
 
-  async recordFailure(username: string, ip: string): Promise<void> {
-    // A rejection here only means the limit is now reached; the next attempt's check() answers 429.
-    await this.failures.consume(this.key(username, ip)).catch((e: unknown) => {
-      if (!(e instanceof RateLimiterRes)) throw e;
-    });
-  }
-
-  async reset(username: string, ip: string): Promise<void> {
-    await this.failures.delete(this.key(username, ip));
+  async succeeded(username: string, ip: string): Promise<void> {
+    await Promise.all([
+      this.pair.delete(RedisLoginThrottle.pairKey(username, ip)).catch(() => undefined),
+      giveBack(this.ip, ip),
+      giveBack(this.account, username),
+    ]);
   }
 
   async consumeRegistration(ip: string): Promise<void> {

@@ -29,7 +29,7 @@ export class TypeOrmRefreshTokenStore implements RefreshTokenStore {
     return token;
   }
 
-  async rotate(token: string, newExpiresAt: Date, now: Date): Promise<RotateResult> {
+  async rotate(token: string, now: Date, nextExpiry: (familyStartedAt: Date) => Date | undefined): Promise<RotateResult> {
     return this.ds.transaction(async (m) => {
       // The row lock serializes two refreshes racing with the same token: the second sees it spent.
       const row = await m.findOne(RefreshTokenEntity, {
@@ -47,6 +47,23 @@ export class TypeOrmRefreshTokenStore implements RefreshTokenStore {
         return { kind: 'reused', userId: row.userId, familyId: row.familyId };
       }
       if (row.expiresAt.getTime() <= now.getTime()) return { kind: 'expired' };
+      // The family began with its first token (the login); every row of it is kept until the user
+      // is deleted, so the oldest row's creation is that moment.
+      const started = await m
+        .createQueryBuilder(RefreshTokenEntity, 't')
+        .select('min(t.created_at)', 'started')
+        .where('t.family_id = :f', { f: row.familyId })
+        .getRawOne<{ started: Date }>();
+      const newExpiresAt = nextExpiry(started?.started ?? row.createdAt);
+      if (!newExpiresAt) {
+        await m
+          .createQueryBuilder()
+          .update(RefreshTokenEntity)
+          .set({ revokedAt: now })
+          .where('family_id = :f AND revoked_at IS NULL', { f: row.familyId })
+          .execute();
+        return { kind: 'expired' };
+      }
       row.usedAt = now;
       await m.save(row);
       const next = newToken();

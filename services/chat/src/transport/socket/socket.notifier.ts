@@ -38,6 +38,12 @@ export class SocketNotifier implements ChatNotifier {
   presence(userId: string, roomIds: string[], online: boolean): void {
     if (roomIds.length) this.io?.to(roomIds.map(roomChannel)).except(userChannel(userId)).emit(ServerEvent.Presence, { userId, online });
   }
+  /** Every socket of the user, on every pod (through the adapter), is told why and closed. */
+  disconnectUser(userId: string): void {
+    if (!this.io) return;
+    this.io.to(userChannel(userId)).emit(ServerEvent.AuthExpired, { code: 'UNAUTHENTICATED' });
+    this.io.in(userChannel(userId)).disconnectSockets(true);
+  }
   typing(roomId: string, userId: string, typing: boolean): void {
     this.io?.to(roomChannel(roomId)).except(userChannel(userId)).emit(ServerEvent.Typing, { roomId, userId, typing });
   }
