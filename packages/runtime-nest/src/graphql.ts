@@ -4,6 +4,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from '@converge/runtime';
 import { AppError } from '@converge/protocol';
 import { isBackendUnavailable } from '@converge/runtime';
+import { type GraphQLGuards, graphqlGuardPlugins } from './graphql-limits';
 
 /** Finds the AppError a resolver threw, however deep GraphQL wrapped it. */
 function appErrorIn(e: unknown): AppError | undefined {
@@ -52,12 +53,27 @@ const contractCodesForInvalidQueries: Plugin = {
   },
 };
 
+/** Parse and validation errors (limits and introspection included): raised before any resolver ran. */
+function refusedBeforeExecution(error: unknown): boolean {
+  return error instanceof GraphQLError && error.path === undefined && !appErrorIn(error) && !error.originalError;
+}
+
+/** Over HTTP a query refused before execution is a 400, whatever the Accept header. */
+function withHttpStatus(e: GraphQLError): GraphQLError {
+  if (e.extensions.code !== 'VALIDATION_FAILED') return e;
+  return new GraphQLError(e.message, { nodes: e.nodes, extensions: { ...e.extensions, http: { status: 400 } } });
+}
+
 export interface GraphQLMountOptions<C extends object> {
   schema: GraphQLSchema;
   /** The path yoga answers on; mount the same handler on every alias path. */
   endpoint: string;
   context: (req: IncomingMessage) => C | Promise<C>;
   logger: Logger;
+  /** Depth, alias, cost and token limits, and whether introspection is answered. */
+  guards: GraphQLGuards;
+  /** Serve GraphiQL to a browser that GETs the endpoint (development only). */
+  graphiql?: boolean;
 }
 
 /** A graphql-yoga handler (express-compatible) with contract error codes. */
@@ -67,11 +83,18 @@ export function createGraphQLHandler<C extends object>(
   return createYoga<{ req: IncomingMessage; res: ServerResponse }, C>({
     schema: o.schema,
     graphqlEndpoint: o.endpoint,
-    graphiql: false,
+    graphiql: o.graphiql ?? false,
     landingPage: false,
+    // CORS is the app's (only the configured origins); yoga's own default would echo any Origin.
+    cors: false,
     logging: false,
     context: ({ req }) => o.context(req),
-    maskedErrors: { maskError: (error) => toGraphQLError(error, o.logger) },
-    plugins: [contractCodesForInvalidQueries],
+    maskedErrors: {
+      maskError: (error) => {
+        const e = toGraphQLError(error, o.logger);
+        return refusedBeforeExecution(error) ? withHttpStatus(e) : e;
+      },
+    },
+    plugins: [...graphqlGuardPlugins(o.guards), contractCodesForInvalidQueries],
   });
 }

@@ -68,8 +68,8 @@ export class MemoryRefreshTokens implements RefreshTokenStore {
     return token;
   }
 
-  async issue(userId: string, expiresAt: Date): Promise<string> {
-    return this.add(userId, randomUUID(), expiresAt);
+  async issue(userId: string, expiresAt: Date, familyId: string = randomUUID()): Promise<string> {
+    return this.add(userId, familyId, expiresAt);
   }
 
   async rotate(token: string, newExpiresAt: Date, now: Date): Promise<RotateResult> {
@@ -81,7 +81,7 @@ export class MemoryRefreshTokens implements RefreshTokenStore {
     }
     if (row.expiresAt.getTime() <= now.getTime()) return { kind: 'expired' };
     row.usedAt = now;
-    return { kind: 'rotated', userId: row.userId, token: this.add(row.userId, row.familyId, newExpiresAt) };
+    return { kind: 'rotated', userId: row.userId, token: this.add(row.userId, row.familyId, newExpiresAt), familyId: row.familyId };
   }
 
   async revokeFamilyOf(token: string, now: Date): Promise<string | undefined> {
