@@ -1,15 +1,17 @@
-import { costLimitPlugin, costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
-import { maxAliasesPlugin, maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
-import { maxDepthPlugin, maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import {
   type DocumentNode,
+  GraphQLError,
   type GraphQLSchema,
   NoSchemaIntrospectionCustomRule,
   parse,
   type Source,
   specifiedRules,
   validate,
+  type ValidationContext,
   type ValidationRule,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
@@ -21,13 +23,20 @@ export interface GraphQLGuards {
   introspection: boolean;
 }
 
+/**
+ * A refusal is reported as a validation error (not thrown, armor's default), so it reaches the
+ * contract's VALIDATION_FAILED mapping and the 400 like any other invalid query.
+ */
+const report = { propagateOnRejection: false, onReject: [(ctx: ValidationContext | null, err: GraphQLError) => ctx?.reportError(err)] };
+
 /** graphql-armor's rules for the checks that walk the document (depth, aliases, cost). */
 function armorRules(l: GraphQLLimits): ValidationRule[] {
   // Defaults kept where they matter: introspection is not counted (GraphiQL's own query is deep).
   return [
-    maxDepthRule({ n: l.maxDepth }),
-    maxAliasesRule({ n: l.maxAliases }),
-    costLimitRule({ maxCost: l.maxCost }),
+    maxDepthRule({ n: l.maxDepth, ...report }),
+    // Every alias counts, `__typename` ones too (armor's default lets those through).
+    maxAliasesRule({ n: l.maxAliases, allowList: [], ...report }),
+    costLimitRule({ maxCost: l.maxCost, ...report }),
   ] as unknown as ValidationRule[];
 }
 
@@ -35,9 +44,7 @@ function armorRules(l: GraphQLLimits): ValidationRule[] {
 export function graphqlGuardPlugins(g: GraphQLGuards): Plugin[] {
   const plugins: Plugin[] = [
     maxTokensPlugin({ n: g.limits.maxTokens }) as Plugin,
-    maxDepthPlugin({ n: g.limits.maxDepth }) as Plugin,
-    maxAliasesPlugin({ n: g.limits.maxAliases }) as Plugin,
-    costLimitPlugin({ maxCost: g.limits.maxCost }) as Plugin,
+    ...armorRules(g.limits).map((rule): Plugin => ({ onValidate: ({ addValidationRule }) => addValidationRule(rule) })),
   ];
   if (!g.introspection) {
     plugins.push({ onValidate: ({ addValidationRule }) => addValidationRule(NoSchemaIntrospectionCustomRule) });
@@ -56,7 +63,15 @@ export function graphqlGuardFunctions(g: GraphQLGuards): {
   const rules = [...specifiedRules, ...armorRules(g.limits), ...(g.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
   return {
     parse: (source) => parse(source, { maxTokens: g.limits.maxTokens }),
-    validate: (schema, document) => validate(schema, document, rules),
+    // armor's rules throw their refusal (yoga catches it); here it becomes the validation result.
+    validate: (schema, document) => {
+      try {
+        return validate(schema, document, rules);
+      } catch (e) {
+        if (e instanceof GraphQLError) return [e];
+        throw e;
+      }
+    },
   };
 }
 

@@ -38,9 +38,23 @@ export function toGraphQLError(error: unknown, logger?: Logger): GraphQLError {
   return new GraphQLError('unexpected error', { extensions: { code: 'UNAVAILABLE' } });
 }
 
+/**
+ * A query refused before execution answers 400 whatever the Accept header: `spec: false` keeps yoga
+ * from downgrading it to 200 for `application/json` (which GraphQL over HTTP allows, but a client
+ * or a proxy's metrics should see the refusal).
+ */
+function refused(): { status: number; spec: boolean } {
+  return { status: 400, spec: false };
+}
+
+/** Parse and validation errors: GraphQL errors raised before any resolver ran (no path, no cause). */
+function refusedBeforeExecution(error: unknown): boolean {
+  return error instanceof GraphQLError && error.path === undefined && !error.originalError && !appErrorIn(error);
+}
+
 function validationFailed(e: Error): GraphQLError {
   const nodes = e instanceof GraphQLError ? e.nodes : undefined;
-  return new GraphQLError(e.message, { nodes, extensions: { code: 'VALIDATION_FAILED' } });
+  return new GraphQLError(e.message, { nodes, extensions: { code: 'VALIDATION_FAILED', http: refused() } });
 }
 
 /** Parse and validation errors bypass error masking; give them the contract's code too. */
@@ -52,17 +66,6 @@ const contractCodesForInvalidQueries: Plugin = {
     if (result.length) setResult(result.map(validationFailed));
   },
 };
-
-/** Parse and validation errors (limits and introspection included): raised before any resolver ran. */
-function refusedBeforeExecution(error: unknown): boolean {
-  return error instanceof GraphQLError && error.path === undefined && !appErrorIn(error) && !error.originalError;
-}
-
-/** Over HTTP a query refused before execution is a 400, whatever the Accept header. */
-function withHttpStatus(e: GraphQLError): GraphQLError {
-  if (e.extensions.code !== 'VALIDATION_FAILED') return e;
-  return new GraphQLError(e.message, { nodes: e.nodes, extensions: { ...e.extensions, http: { status: 400 } } });
-}
 
 export interface GraphQLMountOptions<C extends object> {
   schema: GraphQLSchema;
@@ -92,7 +95,8 @@ export function createGraphQLHandler<C extends object>(
     maskedErrors: {
       maskError: (error) => {
         const e = toGraphQLError(error, o.logger);
-        return refusedBeforeExecution(error) ? withHttpStatus(e) : e;
+        // A parse error thrown by the token limit reaches the mask, not the onParse hook: 400 too.
+        return refusedBeforeExecution(error) ? new GraphQLError(e.message, { extensions: { ...e.extensions, http: refused() } }) : e;
       },
     },
     plugins: [...graphqlGuardPlugins(o.guards), contractCodesForInvalidQueries],
