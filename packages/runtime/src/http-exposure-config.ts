@@ -9,7 +9,15 @@ export function boolVar(defaultValue: boolean) {
     .transform((v) => v === 'true');
 }
 
-const origin = z.url().refine((u) => new URL(u).origin === u, 'each origin is scheme://host[:port], no path');
+function isBareOrigin(u: string): boolean {
+  try {
+    return new URL(u).origin === u;
+  } catch {
+    return false;
+  }
+}
+
+const origin = z.string().refine(isBareOrigin, 'each origin is scheme://host[:port] (no path, no trailing slash, no *)');
 
 /**
  * What a backend service exposes over HTTP beyond its routes: GraphQL's query limits, introspection
