@@ -106,12 +106,16 @@ export function mountGraphQL(d: GraphQLServerDeps): MountedGraphQL {
         ctx.extra.connId = connId;
         const socket = ctx.extra.socket;
         sessions.add(connId, { socket, userId: id.userId, sessionId, token: token as string, expiresAt: id.expiresAt });
-        socket.once('close', () => {
+        const release = (): void => {
           sessions.remove(connId);
           void d.slots.release(connId);
-        });
-        // The client may have gone while the slot was taken.
-        if (socket.readyState !== socket.OPEN) socket.close();
+        };
+        // The client may have gone while the slot was taken: its 'close' came before this listener.
+        if (socket.readyState !== socket.OPEN) {
+          release();
+          return false;
+        }
+        socket.once('close', release);
         return true;
       },
       // A ping whose payload carries a fresh token ({token} or {authorization}) extends the connection.
