@@ -63,7 +63,7 @@ export function graphqlGuardFunctions(g: GraphQLGuards): {
   const rules = [...specifiedRules, ...armorRules(g.limits), ...(g.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
   return {
     parse: (source) => parse(source, { maxTokens: g.limits.maxTokens }),
-    // armor's rules throw their refusal (yoga catches it); here it becomes the validation result.
+    // A rule that throws its refusal instead of reporting it still ends as a validation result here.
     validate: (schema, document) => {
       try {
         return validate(schema, document, rules);
