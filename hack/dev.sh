@@ -15,6 +15,8 @@ bash hack/build.sh
 node services/user/dist/src/generate-key.js "$dev/jwt-key.pem"
 
 export HOST=127.0.0.1 LOG_LEVEL=${LOG_LEVEL:-info}
+# Developers get GraphiQL (and so introspection) on /graphql; production leaves both off.
+export GRAPHIQL=${GRAPHIQL:-true}
 export DATABASE_USER_URL=${DATABASE_USER_URL:-postgres://postgres@127.0.0.1:5432/converge_user}
 export DATABASE_CHAT_URL=${DATABASE_CHAT_URL:-postgres://postgres@127.0.0.1:5432/converge_chat}
 for url in "$DATABASE_USER_URL" "$DATABASE_CHAT_URL"; do

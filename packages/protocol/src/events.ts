@@ -36,3 +36,15 @@ export const memberEventSchema = z.object({
   role: memberRoleSchema.optional(),
 });
 export type MemberEvent = z.infer<typeof memberEventSchema>;
+
+/**
+ * Sessions (refresh-token families) the user service revoked: logout, or a refresh token reused.
+ * Access tokens name their session in `sid`; chat closes what that session holds open.
+ */
+export const SESSIONS_STREAM = 'SESSIONS';
+export const SESSION_SUBJECTS = {
+  revoked: 'sessions.revoked',
+} as const;
+
+export const sessionRevokedEventSchema = z.object({ ...envelope, userId: uuidSchema, sessionId: uuidSchema });
+export type SessionRevokedEvent = z.infer<typeof sessionRevokedEventSchema>;

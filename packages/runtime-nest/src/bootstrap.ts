@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import express from 'express';
 import {
   type BaseConfig,
   HealthRegistry,
@@ -16,6 +15,8 @@ import {
   type ShutdownHook,
   trustProxySetting,
 } from '@converge/runtime';
+import { cappedBodyParsers, type PathBodyLimit } from './body-limit';
+import { corsForOrigins } from './cors';
 import { ContractExceptionFilter, expressErrorHandler } from './error-handlers';
 import { NestPinoLogger } from './nest-logger';
 
@@ -24,8 +25,12 @@ export interface StartOptions {
   config: BaseConfig;
   logger: Logger;
   metrics: Metrics;
-  /** Largest accepted JSON body; larger ones get 413 PAYLOAD_TOO_LARGE. */
+  /** Largest accepted body of any content type; larger ones get 413 PAYLOAD_TOO_LARGE. */
   bodyLimit?: string;
+  /** Other caps for some paths (GraphQL's), for every content type alike. */
+  pathBodyLimits?: readonly PathBodyLimit[];
+  /** Origins allowed cross-origin (CORS_ORIGINS); none: same-origin only. */
+  corsOrigins?: readonly string[];
   /** Install SIGTERM/SIGINT handlers (off in in-process tests). */
   handleSignals?: boolean;
   /** Called after the app is created and before it listens: mount extra servers (GraphQL, Socket.IO). */
@@ -76,7 +81,8 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
   app.set('trust proxy', trustProxySetting(opts.config.TRUST_PROXY));
   app.use(requestObserver(opts.logger, opts.metrics));
   app.use(apiResponseHeaders(opts.config));
-  app.use(express.json({ limit: opts.bodyLimit ?? '64kb', strict: true }));
+  app.use(corsForOrigins(opts.corsOrigins ?? []));
+  app.use(cappedBodyParsers(opts.bodyLimit ?? '64kb', opts.pathBodyLimits));
   app.use(expressErrorHandler(opts.logger));
   app.useGlobalFilters(new ContractExceptionFilter(opts.logger));
   const server = app.getHttpServer() as Server;

@@ -4,6 +4,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from '@converge/runtime';
 import { AppError } from '@converge/protocol';
 import { isBackendUnavailable } from '@converge/runtime';
+import { type GraphQLGuards, graphqlGuardPlugins } from './graphql-limits';
 
 /** Finds the AppError a resolver threw, however deep GraphQL wrapped it. */
 function appErrorIn(e: unknown): AppError | undefined {
@@ -37,9 +38,23 @@ export function toGraphQLError(error: unknown, logger?: Logger): GraphQLError {
   return new GraphQLError('unexpected error', { extensions: { code: 'UNAVAILABLE' } });
 }
 
+/**
+ * A query refused before execution answers 400 whatever the Accept header: `spec: false` keeps yoga
+ * from downgrading it to 200 for `application/json` (which GraphQL over HTTP allows, but a client
+ * or a proxy's metrics should see the refusal).
+ */
+function refused(): { status: number; spec: boolean } {
+  return { status: 400, spec: false };
+}
+
+/** Parse and validation errors: GraphQL errors raised before any resolver ran (no path, no cause). */
+function refusedBeforeExecution(error: unknown): boolean {
+  return error instanceof GraphQLError && error.path === undefined && !error.originalError && !appErrorIn(error);
+}
+
 function validationFailed(e: Error): GraphQLError {
   const nodes = e instanceof GraphQLError ? e.nodes : undefined;
-  return new GraphQLError(e.message, { nodes, extensions: { code: 'VALIDATION_FAILED' } });
+  return new GraphQLError(e.message, { nodes, extensions: { code: 'VALIDATION_FAILED', http: refused() } });
 }
 
 /** Parse and validation errors bypass error masking; give them the contract's code too. */
@@ -58,6 +73,10 @@ export interface GraphQLMountOptions<C extends object> {
   endpoint: string;
   context: (req: IncomingMessage) => C | Promise<C>;
   logger: Logger;
+  /** Depth, alias, cost and token limits, and whether introspection is answered. */
+  guards: GraphQLGuards;
+  /** Serve GraphiQL to a browser that GETs the endpoint (development only). */
+  graphiql?: boolean;
 }
 
 /** A graphql-yoga handler (express-compatible) with contract error codes. */
@@ -67,11 +86,19 @@ export function createGraphQLHandler<C extends object>(
   return createYoga<{ req: IncomingMessage; res: ServerResponse }, C>({
     schema: o.schema,
     graphqlEndpoint: o.endpoint,
-    graphiql: false,
+    graphiql: o.graphiql ?? false,
     landingPage: false,
+    // CORS is the app's (only the configured origins); yoga's own default would echo any Origin.
+    cors: false,
     logging: false,
     context: ({ req }) => o.context(req),
-    maskedErrors: { maskError: (error) => toGraphQLError(error, o.logger) },
-    plugins: [contractCodesForInvalidQueries],
+    maskedErrors: {
+      maskError: (error) => {
+        const e = toGraphQLError(error, o.logger);
+        // A parse error thrown by the token limit reaches the mask, not the onParse hook: 400 too.
+        return refusedBeforeExecution(error) ? new GraphQLError(e.message, { extensions: { ...e.extensions, http: refused() } }) : e;
+      },
+    },
+    plugins: [...graphqlGuardPlugins(o.guards), contractCodesForInvalidQueries],
   });
 }

@@ -6,3 +6,6 @@ export * from './error-handlers';
 export * from './nest-logger';
 export * from './bootstrap';
 export * from './graphql';
+export * from './graphql-limits';
+export * from './cors';
+export * from './body-limit';

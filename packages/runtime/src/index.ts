@@ -1,6 +1,7 @@
 // The framework-free core. Tracing is its own entry point (`@converge/runtime/tracing`): it must load
 // before anything it instruments, so it is never pulled in through this index.
 export * from './config';
+export * from './http-exposure-config';
 export * from './logger';
 export * from './log-safe-error';
 export * from './metrics';

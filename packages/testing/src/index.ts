@@ -6,3 +6,4 @@ export * from './service-process';
 export * from './rest-client';
 export * from './postgres-server';
 export * from './redis-sentinel';
+export * from './graphql-abuse';

@@ -1,12 +1,15 @@
 // Decorator metadata (Nest DI, type-graphql, TypeORM) needs the Reflect API before any decorated class loads.
 import 'reflect-metadata';
-import { type RunningService, startService } from '@converge/runtime-nest';
+import { graphqlExposureOf, type RunningService, startService } from '@converge/runtime-nest';
 import { ServerEvent } from '@converge/protocol';
 import type { ShutdownHook } from '@converge/runtime';
 import { chatAppModule } from './app.module';
 import { type ChatComponents, closeHooks, registerReadiness, startWorkers } from './components';
 import type { ChatConfig } from './config';
-import { mountGraphQL } from './transport/graphql/graphql.server';
+import { GRAPHQL_PATHS, mountGraphQL } from './transport/graphql/graphql.server';
+import { GraphQLWsSlots } from './transport/graphql/graphql-ws-slots';
+import { RevokedSessions } from './transport/graphql/revoked-sessions';
+import { SessionRevocationListener } from './events/session.consumer';
 import { buildChatSchema } from './transport/graphql/schema';
 import type { PresenceTracker } from './transport/socket/presence.tracker';
 import { type ChatIo, createSocketServer } from './transport/socket/socket.server';
@@ -56,6 +59,8 @@ export async function createApplication(
   const schema = await buildChatSchema({ chat: c.chat, bus: c.bus, metrics: c.chatMetrics });
   let io: ChatIo | undefined;
   let closeGraphQL: () => Promise<void> = async () => undefined;
+  let revocations: SessionRevocationListener | undefined;
+  const revoked = new RevokedSessions(c.redis, c.logger);
 
   const svc = await startService({
     module: chatAppModule(config, c),
@@ -63,8 +68,30 @@ export async function createApplication(
     logger: c.logger,
     metrics: c.metrics,
     handleSignals: o.handleSignals ?? true,
+    corsOrigins: config.CORS_ORIGINS,
+    pathBodyLimits: [{ paths: GRAPHQL_PATHS, limit: config.GRAPHQL_MAX_BODY_BYTES }],
     configure: (app, http) => {
-      closeGraphQL = mountGraphQL({ app, http, schema, tokens: c.tokens, chat: c.chat, bus: c.bus, logger: c.logger });
+      const graphql = mountGraphQL({
+        app,
+        http,
+        schema,
+        tokens: c.tokens,
+        chat: c.chat,
+        bus: c.bus,
+        logger: c.logger,
+        ...graphqlExposureOf(config),
+        slots: new GraphQLWsSlots(c.redis, c.logger, config.MAX_GRAPHQL_WS_PER_USER),
+        revoked,
+      });
+      closeGraphQL = graphql.close;
+      revocations = new SessionRevocationListener(
+        c.nats,
+        async (e) => {
+          graphql.sessions.revoke(e.userId, e.sessionId);
+          await revoked.mark(e.sessionId);
+        },
+        c.logger,
+      );
       io = createSocketServer({
         http,
         chat: c.chat,
@@ -85,8 +112,10 @@ export async function createApplication(
       socketDrain(() => io, c, config.SHUTDOWN_TIMEOUT_MS),
       { name: 'graphql-ws', run: () => closeGraphQL() },
     ],
-    closeResources: closeHooks(c),
+    // The revocation listener first: it holds a NATS subscription.
+    closeResources: [{ name: 'session-revocations', run: async () => revocations?.stop() }, ...closeHooks(c)],
   });
   startWorkers(c);
+  revocations?.start();
   return { ...svc, io: io as unknown as ChatIo, presence: c.presence };
 }

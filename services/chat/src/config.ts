@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { backendServiceShape, intVar, parseConfig } from '@converge/runtime';
+import { backendServiceShape, httpExposureShape, intVar, parseConfig } from '@converge/runtime';
 import { type LimitsTable, parseLimitOverrides } from './limits/limits.table';
 
 export const chatConfigSchema = z.object({
   ...backendServiceShape(3002, 'chat', 'converge_chat'),
+  ...httpExposureShape,
   JWKS_URL: z.url().default('http://127.0.0.1:3000/.well-known/jwks.json'),
   /** Largest Socket.IO packet accepted, in bytes (a 4000-character body fits with room to spare). */
   SOCKET_MAX_PAYLOAD_BYTES: intVar(64 * 1024, 1024, 10 * 1024 * 1024),
@@ -24,6 +25,8 @@ export const chatConfigSchema = z.object({
     }),
   /** Open sockets per user over every pod; one more is refused at the handshake with RATE_LIMITED. */
   MAX_SOCKETS_PER_USER: intVar(10, 1, 10_000),
+  /** Open graphql-ws connections per user over every pod; one more is closed with 4429 RATE_LIMITED. */
+  MAX_GRAPHQL_WS_PER_USER: intVar(10, 1, 10_000),
   /** How long a pod's presence counts live in Redis without its heartbeat (a crashed pod's users go offline). */
   PRESENCE_TTL_MS: intVar(30_000, 1000, 600_000),
 });

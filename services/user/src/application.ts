@@ -1,7 +1,7 @@
 // Decorator metadata (Nest DI, type-graphql, TypeORM) needs the Reflect API before any decorated class loads.
 import 'reflect-metadata';
 import type { IncomingMessage } from 'node:http';
-import { createGraphQLHandler, type RunningService, startService } from '@converge/runtime-nest';
+import { createGraphQLHandler, graphqlExposureOf, type RunningService, startService } from '@converge/runtime-nest';
 import { UserAppModule } from './app.module';
 import { closeHooks, registerReadiness, startWorkers, type UserComponents } from './components';
 import type { UserConfig } from './config';
@@ -13,6 +13,8 @@ export interface ApplicationOptions {
   /** Install SIGTERM/SIGINT handlers (off when a test runs the service in its own process). */
   handleSignals?: boolean;
 }
+
+const USER_GRAPHQL_PATHS = ['/graphql', '/user/graphql'];
 
 /**
  * The user service's composition root: REST and GraphQL over the components, readiness, the
@@ -30,6 +32,8 @@ export async function createApplication(
     logger: c.logger,
     metrics: c.metrics,
     handleSignals: o.handleSignals ?? true,
+    corsOrigins: config.CORS_ORIGINS,
+    pathBodyLimits: [{ paths: USER_GRAPHQL_PATHS, limit: config.GRAPHQL_MAX_BODY_BYTES }],
     configure: async (app) => {
       const schema = await buildUserSchema({ get: (cls) => app.get(cls) });
       const context = (req: IncomingMessage): GraphQLContext => ({
@@ -38,8 +42,8 @@ export async function createApplication(
         ip: (req as IncomingMessage & { ip?: string }).ip ?? req.socket.remoteAddress ?? 'unknown',
         caller: () => c.tokens.verify(bearerToken(req.headers.authorization)),
       });
-      for (const endpoint of ['/graphql', '/user/graphql']) {
-        app.use(endpoint, createGraphQLHandler({ schema, endpoint, context, logger: c.logger }));
+      for (const endpoint of USER_GRAPHQL_PATHS) {
+        app.use(endpoint, createGraphQLHandler({ schema, endpoint, context, logger: c.logger, ...graphqlExposureOf(config) }));
       }
     },
     closeResources: closeHooks(c),

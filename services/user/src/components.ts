@@ -17,7 +17,7 @@ import {
   type ShutdownHook,
   withAdvisoryLock,
 } from '@converge/runtime';
-import { USER_SUBJECTS, USERS_STREAM } from '@converge/protocol';
+import { SESSION_SUBJECTS, SESSIONS_STREAM, USER_SUBJECTS, USERS_STREAM } from '@converge/protocol';
 import type { UserConfig } from './config';
 import { AuthService } from './domain/auth.service';
 import { systemClock } from './domain/ports';
@@ -97,10 +97,11 @@ export async function buildComponents(config: UserConfig, logger: Logger): Promi
   await initializeCreatingDatabase(dataSource, url, logger);
   await withAdvisoryLock(url, MIGRATION_LOCK, () => dataSource.runMigrations({ transaction: 'each' }));
   const redis = throttleRedis(c, logger);
-  const nats = new NatsLink(c.NATS_URL, 'converge-user', logger, async (nc) =>
-    ensureStream(await nc.jetstreamManager(), USERS_STREAM, Object.values(USER_SUBJECTS)),
-    natsAuth(c),
-  );
+  const nats = new NatsLink(c.NATS_URL, 'converge-user', logger, async (nc) => {
+    const jsm = await nc.jetstreamManager();
+    await ensureStream(jsm, USERS_STREAM, Object.values(USER_SUBJECTS));
+    await ensureStream(jsm, SESSIONS_STREAM, Object.values(SESSION_SUBJECTS));
+  }, natsAuth(c));
   const relayPool = new Pool({ connectionString: url, max: 2 });
   // An idle client dropped by the server (restart, failover) is reported here; without a listener the
   // pool's 'error' event would crash the process. The relay's next pass reconnects.
@@ -116,7 +117,7 @@ export async function buildComponents(config: UserConfig, logger: Logger): Promi
   });
   const auth = new AuthService(
     userRepository,
-    new TypeOrmRefreshTokenStore(dataSource),
+    new TypeOrmRefreshTokenStore(dataSource, () => relay.kick()),
     new Argon2Hasher({ memoryCost: c.ARGON2_MEMORY_KIB, timeCost: c.ARGON2_TIME_COST, parallelism: 1 }),
     tokens,
     new RedisLoginThrottle(redis, {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { backendServiceShape, intVar, parseConfig } from '@converge/runtime';
+import { backendServiceShape, httpExposureShape, intVar, parseConfig } from '@converge/runtime';
 
 /** A number of days, fractions allowed (a test gives a family a few seconds: `0.00005` is 4.32 s). */
 function daysVar(defaultValue: number, max: number) {
@@ -13,6 +13,7 @@ function daysVar(defaultValue: number, max: number) {
 
 export const userConfigSchema = z.object({
   ...backendServiceShape(3000, 'user', 'converge_user'),
+  ...httpExposureShape,
   JWT_KEY_FILE: z.string().min(1, 'JWT_KEY_FILE must name the PEM file of the signing key'),
   JWT_PREVIOUS_KEY_FILE: z.string().min(1).optional(),
   ACCESS_TOKEN_TTL_SECONDS: intVar(900, 10, 86_400),

@@ -110,7 +110,7 @@ export class AuthService {
       throw new AppError('UNAUTHENTICATED', 'account no longer exists');
     }
     this.observer.refresh('ok', { userId: user.id });
-    return { accessToken: await this.accessTokens.sign(user), refreshToken: result.token };
+    return { accessToken: await this.accessTokens.sign(user, result.familyId), refreshToken: result.token };
   }
 
   async logout(input: unknown): Promise<void> {
@@ -119,9 +119,11 @@ export class AuthService {
   }
 
   private async issuePair(user: UserRecord): Promise<TokenPair> {
+    // The session id is chosen here so that the access token can name the family it belongs to.
+    const sessionId = randomUUID();
     const [accessToken, refreshToken] = await Promise.all([
-      this.accessTokens.sign(user),
-      this.refreshTokens.issue(user.id, this.firstExpiry(this.clock.now())),
+      this.accessTokens.sign(user, sessionId),
+      this.refreshTokens.issue(user.id, this.firstExpiry(this.clock.now()), sessionId),
     ]);
     return { accessToken, refreshToken };
   }

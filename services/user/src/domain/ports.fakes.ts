@@ -71,8 +71,8 @@ export class MemoryRefreshTokens implements RefreshTokenStore {
     return token;
   }
 
-  async issue(userId: string, expiresAt: Date): Promise<string> {
-    return this.add(userId, randomUUID(), this.clock.now(), expiresAt);
+  async issue(userId: string, expiresAt: Date, familyId: string = randomUUID()): Promise<string> {
+    return this.add(userId, familyId, this.clock.now(), expiresAt);
   }
 
   async rotate(token: string, now: Date, nextExpiry: (familyStartedAt: Date) => Date | undefined): Promise<RotateResult> {
@@ -89,7 +89,7 @@ export class MemoryRefreshTokens implements RefreshTokenStore {
       return { kind: 'expired' };
     }
     row.usedAt = now;
-    return { kind: 'rotated', userId: row.userId, token: this.add(row.userId, row.familyId, row.familyStartedAt, expiresAt) };
+    return { kind: 'rotated', userId: row.userId, token: this.add(row.userId, row.familyId, row.familyStartedAt, expiresAt), familyId: row.familyId };
   }
 
   async revokeFamilyOf(token: string, now: Date): Promise<string | undefined> {

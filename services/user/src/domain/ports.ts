@@ -27,14 +27,14 @@ export interface RefreshTokenRecord {
 }
 
 export type RotateResult =
-  | { kind: 'rotated'; userId: string; token: string }
+  | { kind: 'rotated'; userId: string; token: string; familyId: string }
   | { kind: 'unknown' }
   | { kind: 'expired' }
   | { kind: 'reused'; userId: string; familyId: string };
 
 export interface RefreshTokenStore {
-  /** Issues a new token in a new family (login, register). */
-  issue(userId: string, expiresAt: Date): Promise<string>;
+  /** Issues a new token in a new family (login, register); `familyId` is the session the access token names. */
+  issue(userId: string, expiresAt: Date, familyId?: string): Promise<string>;
   /**
    * Atomically spends `token` and issues its successor in the same family, expiring at
    * `nextExpiry(familyStartedAt)`; when that answers undefined (the family outlived its absolute
@@ -56,7 +56,8 @@ export interface PasswordHasher {
 }
 
 export interface AccessTokenIssuer {
-  sign(user: { id: string; username: string }): Promise<string>;
+  /** `sessionId`: the refresh-token family, as the `sid` claim (revoking the session closes what it holds open). */
+  sign(user: { id: string; username: string }, sessionId?: string): Promise<string>;
 }
 
 export interface LoginThrottle {

@@ -1,5 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { outboxInsert } from '@converge/runtime';
+import { sessionRevokedEvent } from '../events/session.events';
 import type { RefreshTokenStore, RotateResult } from '../domain/ports';
 import { RefreshTokenEntity } from './refresh-token.entity';
 
@@ -13,14 +15,18 @@ function newToken(): string {
 }
 
 export class TypeOrmRefreshTokenStore implements RefreshTokenStore {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    /** Called after a transaction that wrote an outbox event committed (the relay's kick). */
+    private readonly eventsWritten: () => void = () => undefined,
+  ) {}
 
-  async issue(userId: string, expiresAt: Date): Promise<string> {
+  async issue(userId: string, expiresAt: Date, familyId: string = randomUUID()): Promise<string> {
     const token = newToken();
     await this.ds.getRepository(RefreshTokenEntity).insert({
       id: randomUUID(),
       userId,
-      familyId: randomUUID(),
+      familyId,
       tokenHash: hashToken(token),
       expiresAt,
       usedAt: null,
@@ -30,7 +36,7 @@ export class TypeOrmRefreshTokenStore implements RefreshTokenStore {
   }
 
   async rotate(token: string, now: Date, nextExpiry: (familyStartedAt: Date) => Date | undefined): Promise<RotateResult> {
-    return this.ds.transaction(async (m) => {
+    return this.ds.transaction(async (m): Promise<RotateResult> => {
       // The row lock serializes two refreshes racing with the same token: the second sees it spent.
       const row = await m.findOne(RefreshTokenEntity, {
         where: { tokenHash: hashToken(token) },
@@ -44,6 +50,7 @@ export class TypeOrmRefreshTokenStore implements RefreshTokenStore {
           .set({ revokedAt: now })
           .where('family_id = :f AND revoked_at IS NULL', { f: row.familyId })
           .execute();
+        await m.query(...outboxInsert(sessionRevokedEvent(row.userId, row.familyId, now)));
         return { kind: 'reused', userId: row.userId, familyId: row.familyId };
       }
       if (row.expiresAt.getTime() <= now.getTime()) return { kind: 'expired' };
@@ -76,19 +83,29 @@ export class TypeOrmRefreshTokenStore implements RefreshTokenStore {
         usedAt: null,
         revokedAt: null,
       });
-      return { kind: 'rotated', userId: row.userId, token: next };
+      return { kind: 'rotated', userId: row.userId, token: next, familyId: row.familyId };
+    }).then((r) => {
+      if (r.kind === 'reused') this.eventsWritten();
+      return r;
     });
   }
 
   async revokeFamilyOf(token: string, now: Date): Promise<string | undefined> {
-    const row = await this.ds.getRepository(RefreshTokenEntity).findOneBy({ tokenHash: hashToken(token) });
-    if (!row) return undefined;
-    await this.ds
-      .createQueryBuilder()
-      .update(RefreshTokenEntity)
-      .set({ revokedAt: now })
-      .where('family_id = :f AND revoked_at IS NULL', { f: row.familyId })
-      .execute();
-    return row.userId;
+    return this.ds.transaction(async (m) => {
+      const row = await m.findOneBy(RefreshTokenEntity, { tokenHash: hashToken(token) });
+      if (!row) return undefined;
+      await m
+        .createQueryBuilder()
+        .update(RefreshTokenEntity)
+        .set({ revokedAt: now })
+        .where('family_id = :f AND revoked_at IS NULL', { f: row.familyId })
+        .execute();
+      // With the revocation, in its transaction: chat closes what this session holds open.
+      await m.query(...outboxInsert(sessionRevokedEvent(row.userId, row.familyId, now)));
+      return row.userId;
+    }).then((userId) => {
+      if (userId) this.eventsWritten();
+      return userId;
+    });
   }
 }

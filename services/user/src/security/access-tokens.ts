@@ -22,9 +22,9 @@ export class AccessTokens implements AccessTokenIssuer {
     private readonly settings: TokenSettings,
   ) {}
 
-  sign(user: { id: string; username: string }): Promise<string> {
+  sign(user: { id: string; username: string }, sessionId?: string): Promise<string> {
     const k = this.keys.current;
-    return new SignJWT({ username: user.username })
+    return new SignJWT({ username: user.username, ...(sessionId ? { sid: sessionId } : {}) })
       .setProtectedHeader({ alg: k.alg, kid: k.kid, typ: 'JWT' })
       .setSubject(user.id)
       .setIssuer(this.settings.issuer)
