@@ -34,3 +34,17 @@ test('GET /users?search flooded by one user ends in 429 RATE_LIMITED with Retry-
   await new Promise((r) => setTimeout(r, 1100));
   assert.equal((await call(h.url, 'GET', '/users?search=a', undefined, u.accessToken)).status, 200);
 });
+
+test('GraphQL users(search) draws on the same budget: a flood ends in RATE_LIMITED errors; another user is served', async () => {
+  const [u, v] = [await register(h.url), await register(h.url)];
+  const query = (token: string, i: number) =>
+    call(h.url, 'POST', '/graphql', { query: `{ users(search: "b${i % 10}") { id } }` }, token);
+  const replies = await Promise.all(Array.from({ length: burst * 3 }, (_, i) => query(u.accessToken, i)));
+  const ok = replies.filter((r) => r.status === 200 && !r.body.errors).length;
+  const limited = replies.filter((r) => r.body.errors);
+  assert.ok(ok >= burst && ok <= burst + perSecond, `the burst passes, then ${perSecond}/s: ${ok} passed`);
+  assert.ok(limited.length >= burst, `${limited.length} refused`);
+  for (const r of limited) assert.equal(r.body.errors[0].extensions.code, 'RATE_LIMITED');
+  const served = await query(v.accessToken, 0);
+  assert.deepEqual([served.status, served.body.errors], [200, undefined]);
+});

@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { UserService } from '../../domain/user.service';
+import { RedisSearchLimiter } from '../../limits/search-limiter';
 import { type GraphQLContext, definedOnly } from './graphql.context';
 import { UserType } from './user.types';
 
 @Injectable()
 @Resolver(() => UserType)
 export class UsersResolver {
-  constructor(private readonly userService: UserService) {}
+  constructor(
+    private readonly userService: UserService,
+    private readonly searchLimit: RedisSearchLimiter,
+  ) {}
 
   @Query(() => UserType)
   async me(@Ctx() ctx: GraphQLContext): Promise<UserType> {
@@ -26,7 +30,8 @@ export class UsersResolver {
     @Arg('search', () => String, { nullable: true }) search?: string,
     @Arg('limit', () => Int, { nullable: true }) limit?: number,
   ): Promise<UserType[]> {
-    await ctx.caller();
+    // The same per-user budget as GET /users?search: one type-ahead, whichever transport it uses.
+    await this.searchLimit.consume((await ctx.caller()).userId);
     return this.userService.search(definedOnly({ search, limit }));
   }
 
