@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { outboxInsert } from '@converge/runtime';
 import { sessionRevokedEvent } from '../events/session.events';
 import type { RefreshTokenStore, RotateResult } from '../domain/ports';
@@ -12,6 +12,16 @@ export function hashToken(token: string): string {
 
 function newToken(): string {
   return randomBytes(32).toString('base64url');
+}
+
+/** Revokes every token of a family still live (a reuse, an expired family, a logout). */
+async function revokeFamily(m: EntityManager, familyId: string, now: Date): Promise<void> {
+  await m
+    .createQueryBuilder()
+    .update(RefreshTokenEntity)
+    .set({ revokedAt: now })
+    .where('family_id = :f AND revoked_at IS NULL', { f: familyId })
+    .execute();
 }
 
 export class TypeOrmRefreshTokenStore implements RefreshTokenStore {
@@ -44,12 +54,7 @@ export class TypeOrmRefreshTokenStore implements RefreshTokenStore {
       });
       if (!row) return { kind: 'unknown' };
       if (row.usedAt || row.revokedAt) {
-        await m
-          .createQueryBuilder()
-          .update(RefreshTokenEntity)
-          .set({ revokedAt: now })
-          .where('family_id = :f AND revoked_at IS NULL', { f: row.familyId })
-          .execute();
+        await revokeFamily(m, row.familyId, now);
         await m.query(...outboxInsert(sessionRevokedEvent(row.userId, row.familyId, now)));
         return { kind: 'reused', userId: row.userId, familyId: row.familyId };
       }
@@ -63,12 +68,7 @@ export class TypeOrmRefreshTokenStore implements RefreshTokenStore {
         .getRawOne<{ started: Date }>();
       const newExpiresAt = nextExpiry(started?.started ?? row.createdAt);
       if (!newExpiresAt) {
-        await m
-          .createQueryBuilder()
-          .update(RefreshTokenEntity)
-          .set({ revokedAt: now })
-          .where('family_id = :f AND revoked_at IS NULL', { f: row.familyId })
-          .execute();
+        await revokeFamily(m, row.familyId, now);
         return { kind: 'expired' };
       }
       row.usedAt = now;
@@ -94,12 +94,7 @@ export class TypeOrmRefreshTokenStore implements RefreshTokenStore {
     return this.ds.transaction(async (m) => {
       const row = await m.findOneBy(RefreshTokenEntity, { tokenHash: hashToken(token) });
       if (!row) return undefined;
-      await m
-        .createQueryBuilder()
-        .update(RefreshTokenEntity)
-        .set({ revokedAt: now })
-        .where('family_id = :f AND revoked_at IS NULL', { f: row.familyId })
-        .execute();
+      await revokeFamily(m, row.familyId, now);
       // With the revocation, in its transaction: chat closes what this session holds open.
       await m.query(...outboxInsert(sessionRevokedEvent(row.userId, row.familyId, now)));
       return row.userId;
