@@ -7,6 +7,7 @@ import {
   type BaseConfig,
   HealthRegistry,
   hstsHeader,
+  type HttpExposureConfig,
   installGracefulShutdown,
   type Logger,
   type Metrics,
@@ -15,22 +16,21 @@ import {
   type ShutdownHook,
   trustProxySetting,
 } from '@converge/runtime';
-import { cappedBodyParsers, type PathBodyLimit } from './body-limit';
+import { cappedBodyParsers } from './body-limit';
 import { corsForOrigins } from './cors';
 import { ContractExceptionFilter, expressErrorHandler } from './error-handlers';
 import { NestPinoLogger } from './nest-logger';
 
 export interface StartOptions {
   module: DynamicModule;
-  config: BaseConfig;
+  /** With the service's HTTP exposure (CORS_ORIGINS, GRAPHQL_MAX_BODY_BYTES) when it has GraphQL. */
+  config: BaseConfig & Partial<Pick<HttpExposureConfig, 'CORS_ORIGINS' | 'GRAPHQL_MAX_BODY_BYTES'>>;
   logger: Logger;
   metrics: Metrics;
   /** Largest accepted body of any content type; larger ones get 413 PAYLOAD_TOO_LARGE. */
   bodyLimit?: string;
-  /** Other caps for some paths (GraphQL's), for every content type alike. */
-  pathBodyLimits?: readonly PathBodyLimit[];
-  /** Origins allowed cross-origin (CORS_ORIGINS); none: same-origin only. */
-  corsOrigins?: readonly string[];
+  /** The GraphQL endpoints: their bodies, of every content type alike, are capped at GRAPHQL_MAX_BODY_BYTES. */
+  graphqlPaths?: readonly string[];
   /** Install SIGTERM/SIGINT handlers (off in in-process tests). */
   handleSignals?: boolean;
   /** Called after the app is created and before it listens: mount extra servers (GraphQL, Socket.IO). */
@@ -81,8 +81,11 @@ export async function startService(opts: StartOptions): Promise<RunningService> 
   app.set('trust proxy', trustProxySetting(opts.config.TRUST_PROXY));
   app.use(requestObserver(opts.logger, opts.metrics));
   app.use(apiResponseHeaders(opts.config));
-  app.use(corsForOrigins(opts.corsOrigins ?? []));
-  app.use(cappedBodyParsers(opts.bodyLimit ?? '64kb', opts.pathBodyLimits));
+  // Cross-origin only for CORS_ORIGINS (none: same-origin only).
+  app.use(corsForOrigins(opts.config.CORS_ORIGINS ?? []));
+  const graphqlLimit = opts.config.GRAPHQL_MAX_BODY_BYTES;
+  const perPath = opts.graphqlPaths && graphqlLimit ? [{ paths: opts.graphqlPaths, limit: graphqlLimit }] : [];
+  app.use(cappedBodyParsers(opts.bodyLimit ?? '64kb', perPath));
   app.use(expressErrorHandler(opts.logger));
   app.useGlobalFilters(new ContractExceptionFilter(opts.logger));
   const server = app.getHttpServer() as Server;

@@ -14,5 +14,6 @@ export * from './trust-proxy';
 export * from './redis';
 export * from './redis-auth';
 export * from './nats';
+export * from './nats-subscription-loop';
 export * from './outbox';
 export * from './pg-pool';

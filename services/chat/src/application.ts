@@ -68,8 +68,7 @@ export async function createApplication(
     logger: c.logger,
     metrics: c.metrics,
     handleSignals: o.handleSignals ?? true,
-    corsOrigins: config.CORS_ORIGINS,
-    pathBodyLimits: [{ paths: GRAPHQL_PATHS, limit: config.GRAPHQL_MAX_BODY_BYTES }],
+    graphqlPaths: GRAPHQL_PATHS,
     configure: (app, http) => {
       const graphql = mountGraphQL({
         app,

@@ -1,76 +1,45 @@
 // A deleted user's tokens stop working in chat within seconds: the real user service (as a process)
 // signs the tokens and publishes `users.deleted`; two chat pods verify and consume.
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type { Socket } from 'socket.io-client';
 import {
   call,
   createTestDatabase,
-  type ServiceProcess,
-  spawnService,
   startNatsServer,
   startRedisServer,
   type TestDatabase,
   type TestServer,
   waitFor,
 } from '@converge/testing';
-import { type ChatProcess, connect, rest, spawnChat } from './harness';
+import { type ChatProcess, connect, rest, spawnChat, startUserService, type UserServiceProcess } from './harness';
 
-let dir: string;
-let userDb: TestDatabase;
 let chatDb: TestDatabase;
 let nats: TestServer;
 let redis: TestServer;
-let userSvc: ServiceProcess;
+let userSvc: UserServiceProcess;
 let a: ChatProcess;
 let b: ChatProcess;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'converge-chat-deleted-'));
-  const keyFile = join(dir, 'jwt-key.pem');
-  writeFileSync(keyFile, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
-  [userDb, chatDb, nats, redis] = await Promise.all([
-    createTestDatabase('user_del'),
-    createTestDatabase('chat_del'),
-    startNatsServer(),
-    startRedisServer(),
-  ]);
-  userSvc = await spawnService({
-    name: 'user',
-    // The user service's build, as bench and the web e2e run it (hack/build.sh builds both).
-    entry: join(__dirname, '../../../user/dist/src/main.js'),
-    env: {
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: userDb.url,
-      NATS_URL: nats.url,
-      REDIS_URL: redis.url,
-      JWT_KEY_FILE: keyFile,
-      RATE_LIMIT_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
-      ARGON2_MEMORY_KIB: '4096',
-      ARGON2_TIME_COST: '1',
-    },
-  });
+  [chatDb, nats, redis] = await Promise.all([createTestDatabase('chat_del'), startNatsServer(), startRedisServer()]);
+  userSvc = await startUserService({ nats, redis });
   const chatEnv = {
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     DATABASE_URL: chatDb.url,
     NATS_URL: nats.url,
     REDIS_URL: redis.url,
-    JWKS_URL: `${userSvc.url}/.well-known/jwks.json`,
+    JWKS_URL: userSvc.jwksUrl,
     SHUTDOWN_TIMEOUT_MS: '10000',
   };
   [a, b] = await Promise.all([spawnChat(chatEnv), spawnChat(chatEnv)]);
 });
 
 after(async () => {
-  await Promise.all([a?.stop(10_000), b?.stop(10_000), userSvc?.stop(10_000)]);
-  await Promise.all([nats.stop(), redis.stop(), userDb.drop(), chatDb.drop()]);
-  rmSync(dir, { recursive: true, force: true });
+  await Promise.all([a?.stop(10_000), b?.stop(10_000), userSvc?.stop()]);
+  await Promise.all([nats.stop(), redis.stop(), chatDb.drop()]);
 });
 
 async function registerUser(name: string): Promise<{ id: string; token: string }> {

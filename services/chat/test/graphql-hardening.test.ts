@@ -2,27 +2,20 @@
 // graphql-ws, one body cap for every content type, introspection only when configured, CORS only
 // for listed origins, and graphql-ws connections that live no longer than their token or session.
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import {
   aliasBomb,
   call,
-  createTestDatabase,
   deepQuery,
   INTROSPECTION_QUERY,
   postRaw,
   preflight,
-  type ServiceProcess,
-  spawnService,
-  type TestDatabase,
   waitFor,
 } from '@converge/testing';
-import { type ChatProcess, type Cluster, rest, startCluster, user, type User } from './harness';
+import { type ChatProcess, type Cluster, rest, startCluster, startUserService, user, type User, type UserServiceProcess } from './harness';
 
 const ALLOWED = 'https://chat.example.com';
 let c: Cluster;
@@ -206,28 +199,11 @@ test('graphql-ws connections are capped per user over every pod (MAX_GRAPHQL_WS_
 });
 
 test('logout in the user service closes that session’s subscription within a second (both services)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'converge-chat-gqlh-'));
-  const keyFile = join(dir, 'jwt-key.pem');
-  writeFileSync(keyFile, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
-  const userDb: TestDatabase = await createTestDatabase('user_test');
-  let userSvc: ServiceProcess | undefined;
+  let userSvc: UserServiceProcess | undefined;
   let chat: ChatProcess;
   try {
-    userSvc = await spawnService({
-      name: 'user service',
-      entry: join(__dirname, '../../../user/dist/src/main.js'),
-      env: {
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        DATABASE_URL: userDb.url,
-        NATS_URL: c.nats.url,
-        REDIS_URL: c.redis.url,
-        JWT_KEY_FILE: keyFile,
-        ARGON2_MEMORY_KIB: '4096',
-        ARGON2_TIME_COST: '1',
-      },
-    });
-    chat = await c.spawn({ JWKS_URL: `${userSvc.url}/.well-known/jwks.json` });
+    userSvc = await startUserService(c);
+    chat = await c.spawn({ JWKS_URL: userSvc.jwksUrl });
     const username = `carol${randomBytes(3).toString('hex')}`;
     const credentials = { username, password: 'correct horse battery' };
     const reg = await call(userSvc.url, 'POST', '/auth/register', credentials);
@@ -256,8 +232,6 @@ test('logout in the user service closes that session’s subscription within a s
     assert.equal(again.closed()?.code, 4403);
   } finally {
     // The chat pod is the cluster's: it stops with it.
-    await userSvc?.stop(10_000);
-    await userDb.drop();
-    rmSync(dir, { recursive: true, force: true });
+    await userSvc?.stop();
   }
 });

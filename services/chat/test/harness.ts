@@ -1,5 +1,7 @@
 // Test harness: a JWKS the test controls, chat processes on a fresh database, their own NATS and Redis.
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { io as connectSocket, type Socket } from 'socket.io-client';
@@ -75,6 +77,53 @@ export async function startCluster(extraEnv: Record<string, string> = {}): Promi
 
 export function spawnChat(env: Record<string, string>): Promise<ChatProcess> {
   return spawnService({ name: 'chat', entry: join(__dirname, '../src/main.js'), env });
+}
+
+/** The real user service (its build, as a process) beside chat: it signs tokens and publishes USERS and SESSIONS. */
+export interface UserServiceProcess {
+  url: string;
+  jwksUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the built user service on its own database, a fresh signing key, and the given NATS and Redis. */
+export async function startUserService(backends: { nats: TestServer; redis: TestServer }): Promise<UserServiceProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'converge-chat-user-'));
+  const keyFile = join(dir, 'jwt-key.pem');
+  writeFileSync(keyFile, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  const db = await createTestDatabase('user_test');
+  let svc: ServiceProcess;
+  try {
+    svc = await spawnService({
+      name: 'user',
+      // The user service's build, as bench and the web e2e run it (hack/build.sh builds both).
+      entry: join(__dirname, '../../../user/dist/src/main.js'),
+      env: {
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: db.url,
+        NATS_URL: backends.nats.url,
+        REDIS_URL: backends.redis.url,
+        JWT_KEY_FILE: keyFile,
+        RATE_LIMIT_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
+        ARGON2_MEMORY_KIB: '4096',
+        ARGON2_TIME_COST: '1',
+      },
+    });
+  } catch (e) {
+    await db.drop();
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    url: svc.url,
+    jwksUrl: `${svc.url}/.well-known/jwks.json`,
+    async stop() {
+      await svc.stop(10_000);
+      await db.drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A REST call as the holder of `token` (the shared client, in the argument order of these suites). */

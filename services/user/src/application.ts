@@ -32,8 +32,7 @@ export async function createApplication(
     logger: c.logger,
     metrics: c.metrics,
     handleSignals: o.handleSignals ?? true,
-    corsOrigins: config.CORS_ORIGINS,
-    pathBodyLimits: [{ paths: USER_GRAPHQL_PATHS, limit: config.GRAPHQL_MAX_BODY_BYTES }],
+    graphqlPaths: USER_GRAPHQL_PATHS,
     configure: async (app) => {
       const schema = await buildUserSchema({ get: (cls) => app.get(cls) });
       const context = (req: IncomingMessage): GraphQLContext => ({

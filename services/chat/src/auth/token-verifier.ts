@@ -6,6 +6,8 @@ export interface Identity {
   username: string;
   /** Seconds since the epoch when the token stops being valid. */
   expiresAt: number;
+  /** The session (refresh-token family, claim `sid`) the token was issued for, when it names one. */
+  sessionId?: string;
 }
 
 /**
@@ -40,7 +42,9 @@ export class TokenVerifier {
         algorithms: ['EdDSA', 'ES256'],
       });
       if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') throw new Error('claims');
-      return { userId: payload.sub, username: String(payload.username ?? ''), expiresAt: payload.exp };
+      const id: Identity = { userId: payload.sub, username: String(payload.username ?? ''), expiresAt: payload.exp };
+      if (typeof payload.sid === 'string') id.sessionId = payload.sid;
+      return id;
     } catch (e) {
       if (e instanceof errors.JWKSTimeout || (e instanceof Error && /fetch failed|ECONNREFUSED/.test(e.message))) {
         throw new AppError('UNAVAILABLE', 'cannot reach the key set to verify tokens');

@@ -1,6 +1,6 @@
-import { AckPolicy, DeliverPolicy, type ConsumerMessages } from 'nats';
+import { AckPolicy, DeliverPolicy } from 'nats';
 import { AppError, parseOrThrow, USER_SUBJECTS, userEventSchema, USERS_STREAM } from '@converge/protocol';
-import { ensureStream, type Logger, type NatsLink } from '@converge/runtime';
+import { ensureStream, type Logger, type NatsLink, NatsSubscriptionLoop } from '@converge/runtime';
 import type { UserEventsService } from '../domain/user-events.service';
 
 /** The durable JetStream consumer of `USERS`; one name for every chat pod, so each event goes to one of them. */
@@ -12,66 +12,50 @@ export const USERS_CONSUMER = 'chat';
  * terminates malformed events instead of redelivering them forever.
  */
 export class UserEventsConsumer {
-  private stopped = false;
-  private messages: ConsumerMessages | undefined;
-  private loop: Promise<void> | undefined;
+  private readonly loop: NatsSubscriptionLoop;
 
   constructor(
-    private readonly nats: NatsLink,
+    nats: NatsLink,
     private readonly events: UserEventsService,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.loop = new NatsSubscriptionLoop(nats, logger, 'USERS consumer');
+  }
 
   start(): void {
-    this.loop ??= this.run();
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopped) {
-      try {
-        await this.nats.whenConnected();
-        const nc = this.nats.connection;
-        if (!nc) throw new Error('NATS not connected');
-        const jsm = await nc.jetstreamManager();
-        // The user service owns USERS, but either may start first.
-        await ensureStream(jsm, USERS_STREAM, Object.values(USER_SUBJECTS));
-        await jsm.consumers.add(USERS_STREAM, {
-          durable_name: USERS_CONSUMER,
-          ack_policy: AckPolicy.Explicit,
-          deliver_policy: DeliverPolicy.All,
-          ack_wait: 30_000_000_000,
-        });
-        const consumer = await nc.jetstream().consumers.get(USERS_STREAM, USERS_CONSUMER);
-        this.messages = await consumer.consume({ max_messages: 100 });
-        if (this.stopped) break;
-        for await (const m of this.messages) {
-          try {
-            // Parsed once, here; a malformed event is VALIDATION_FAILED and terminated below.
-            const fresh = await this.events.handle(m.subject, parseOrThrow(userEventSchema, m.json()));
-            m.ack();
-            this.logger.debug({ subject: m.subject, fresh }, 'User event handled');
-          } catch (err) {
-            if ((err instanceof AppError && err.code === 'VALIDATION_FAILED') || err instanceof SyntaxError) {
-              this.logger.warn({ subject: m.subject, err: err.message }, 'Malformed user event dropped');
-              m.term();
-            } else {
-              this.logger.warn({ subject: m.subject, err: (err as Error).message }, 'User event failed; redelivery later');
-              m.nak(1000);
-            }
+    this.loop.start(async (nc, onStop) => {
+      const jsm = await nc.jetstreamManager();
+      // The user service owns USERS, but either may start first.
+      await ensureStream(jsm, USERS_STREAM, Object.values(USER_SUBJECTS));
+      await jsm.consumers.add(USERS_STREAM, {
+        durable_name: USERS_CONSUMER,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        ack_wait: 30_000_000_000,
+      });
+      const consumer = await nc.jetstream().consumers.get(USERS_STREAM, USERS_CONSUMER);
+      const messages = await consumer.consume({ max_messages: 100 });
+      onStop(() => messages.stop());
+      for await (const m of messages) {
+        try {
+          // Parsed once, here; a malformed event is VALIDATION_FAILED and terminated below.
+          const fresh = await this.events.handle(m.subject, parseOrThrow(userEventSchema, m.json()));
+          m.ack();
+          this.logger.debug({ subject: m.subject, fresh }, 'User event handled');
+        } catch (err) {
+          if ((err instanceof AppError && err.code === 'VALIDATION_FAILED') || err instanceof SyntaxError) {
+            this.logger.warn({ subject: m.subject, err: err.message }, 'Malformed user event dropped');
+            m.term();
+          } else {
+            this.logger.warn({ subject: m.subject, err: (err as Error).message }, 'User event failed; redelivery later');
+            m.nak(1000);
           }
         }
-      } catch (err) {
-        if (this.stopped) break;
-        this.logger.warn({ err: (err as Error).message }, 'USERS consumer interrupted; retrying');
-        await new Promise((r) => setTimeout(r, 1000).unref());
       }
-    }
+    });
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.messages?.stop();
-    // The loop may be waiting for a NATS that never came: don't let it hold the drain.
-    await Promise.race([this.loop?.catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }

@@ -4,7 +4,6 @@ import type { Duplex } from 'node:stream';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { execute, type GraphQLSchema, subscribe } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { decodeJwt } from 'jose';
 import { WebSocketServer } from 'ws';
 import type { Logger } from '@converge/runtime';
 import { createGraphQLHandler, type GraphQLGuards, graphqlGuardFunctions, toGraphQLError } from '@converge/runtime-nest';
@@ -50,12 +49,6 @@ export function payloadToken(params: unknown): string | undefined {
   return typeof h === 'string' ? bearer(h) : undefined;
 }
 
-/** The session (refresh-token family) an already verified access token belongs to, when it names one. */
-function sessionOf(token: string): string | undefined {
-  const sid = decodeJwt(token).sid;
-  return typeof sid === 'string' ? sid : undefined;
-}
-
 /**
  * Queries and mutations over HTTP (graphql-yoga) and subscriptions over graphql-ws, on `/graphql`
  * and `/chat/graphql`. Both are authorized like REST: every resolver asks for the caller. A
@@ -96,7 +89,7 @@ export function mountGraphQL(d: GraphQLServerDeps): MountedGraphQL {
         } catch {
           return false;
         }
-        const sessionId = sessionOf(token as string);
+        const sessionId = id.sessionId;
         if (await d.revoked.has(sessionId)) return false;
         const connId = randomUUID();
         if (!(await d.slots.acquire(id.userId, connId))) {
@@ -128,7 +121,7 @@ export function mountGraphQL(d: GraphQLServerDeps): MountedGraphQL {
         try {
           const id = await d.tokens.verify(token);
           if (id.userId !== conn.userId) throw new Error('another user');
-          const sessionId = sessionOf(token);
+          const sessionId = id.sessionId;
           if (await d.revoked.has(sessionId)) throw new Error('revoked');
           sessions.refresh(connId, token, id.expiresAt, sessionId);
         } catch {
