@@ -3,7 +3,8 @@
 # only checks that the binaries exist). Usage: install.sh [tool...]  (default: all)
 #   helm, kwok, kube-score                       go install of a pinned module version
 #   etcd kube-apiserver kube-controller-manager  built from the wrapper module in hack/tools/kube
-#   kube-scheduler kubectl
+#   kube-scheduler kubectl kubelet kube-proxy
+#   coredns                                      go install of a pinned module version (the node's DNS)
 #   skaffold                                     built from the wrapper module in hack/tools/skaffold
 #                                                (skaffold's go.mod has replace/exclude lines)
 # Concurrent runs (two test suites on a cold machine) wait for each other on a lock instead of
@@ -24,6 +25,7 @@ main() {
   local KUBE_SCORE_VERSION=v1.20.0
   local KUBE_VERSION=v1.35.4
   local ETCD_VERSION=v3.6.5
+  local COREDNS_VERSION=v1.12.4
   local SKAFFOLD_VERSION=v2.16.1 # must match hack/tools/skaffold/go.mod
   # Suffix of the cached helm binary: bump it when the build flags change so caches rebuild.
   local HELM_BUILD=$HELM_VERSION-k8s1.36
@@ -76,7 +78,7 @@ main() {
   }
 
   local tools=("$@")
-  [ ${#tools[@]} -gt 0 ] || tools=(helm kwok etcd kube-apiserver kube-controller-manager kube-scheduler kubectl skaffold kube-score)
+  [ ${#tools[@]} -gt 0 ] || tools=(helm kwok etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy coredns skaffold kube-score)
   exec 9>"$cache/install.lock"
   flock -w 3600 9 || { echo "tools: timed out waiting for another install.sh" >&2; exit 1; }
   local t
@@ -88,7 +90,9 @@ main() {
       kube-score) build_go_install kube-score "$KUBE_SCORE_VERSION" "github.com/zegl/kube-score/cmd/kube-score@$KUBE_SCORE_VERSION" \
         "-X main.version=${KUBE_SCORE_VERSION#v}" ;;
       etcd) build_etcd ;;
-      kube-apiserver | kube-controller-manager | kube-scheduler | kubectl) build_kube "$t" "k8s.io/kubernetes/cmd/$t" ;;
+      coredns) build_go_install coredns "$COREDNS_VERSION" "github.com/coredns/coredns@$COREDNS_VERSION" \
+        "-X github.com/coredns/coredns/coremain.GitCommit=$COREDNS_VERSION" ;;
+      kube-apiserver | kube-controller-manager | kube-scheduler | kubectl | kubelet | kube-proxy) build_kube "$t" "k8s.io/kubernetes/cmd/$t" ;;
       skaffold) build_skaffold ;;
       *) echo "tools: unknown tool $t" >&2; exit 2 ;;
     esac
