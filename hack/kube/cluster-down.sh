@@ -16,6 +16,8 @@ main() {
   bin=${CONVERGE_CACHE:-$HOME/.cache/converge}/bin
   export KUBE_LOGS=$dir/logs
   mkdir -p "$KUBE_LOGS"
+  # shellcheck source=node/configs.sh
+  source "$here/node/configs.sh"
   local t0=$SECONDS
   step() { echo "cluster-down: $* (+$((SECONDS - t0))s)"; }
   local ctr=(ctr --address "$dir/containerd/containerd.sock" -n k8s.io --timeout 10s)
@@ -43,6 +45,7 @@ main() {
   for link in /var/log/containers/*.log; do
     [ -L "$link" ] && [[ $(readlink "$link") == "$dir"/* ]] && rm -f "$link"
   done
+  remove_host_paths "$dir"
   bash "$here/node/network.sh" down "$dir"
   stop_named "$dir/node-pids" lock 5
   [ "$(cat /tmp/converge-node.lock.owner 2>/dev/null)" = "$dir" ] && rm -f /tmp/converge-node.lock.owner
@@ -113,7 +116,7 @@ stop_named() { # pids-file name seconds: TERM, then KILL when it outlives the gr
 pids_mentioning() { # text: running processes whose command line contains it (shims name their containerd's socket)
   local p cmd
   for p in /proc/[0-9]*; do
-    cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+    cmd=$( { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null) || continue
     # This script (and its subshells) name DIR too.
     [[ $cmd == *"$1"* && $cmd != *cluster-down.sh* ]] && running "${p#/proc/}" && echo "${p#/proc/}"
   done
@@ -126,6 +129,15 @@ mounts_under() { # dir: mount points below it, deepest first
 unmount_under() { # dir
   local m
   for m in $(mounts_under "$1"); do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null; done
+}
+
+remove_host_paths() { # dir: the ones cluster-up did not find, when empty (deepest listed first)
+  local p
+  [ -f "$1/host-paths.preexisting" ] || return 0
+  for p in "${HOST_PATHS[@]}" "${SHARED_HOST_PATHS[@]}"; do
+    grep -qxF "$p" "$1/host-paths.preexisting" || rmdir "$p" 2>/dev/null
+  done
+  return 0
 }
 
 remove_cgroups() {
@@ -161,6 +173,11 @@ leftovers() { # dir: one line per thing that should be gone
     done <"$dir/sysctl.saved"
   fi
   for f in /var/log/containers/*.log; do [ -L "$f" ] && [[ $(readlink "$f") == "$dir"/* ]] && echo "log link $f"; done
+  if [ -f "$dir/host-paths.preexisting" ]; then
+    for f in "${HOST_PATHS[@]}"; do
+      [ -e "$f" ] && ! grep -qxF "$f" "$dir/host-paths.preexisting" && echo "path $f: $(ls -A "$f" | head -3 | tr '\n' ' ')"
+    done
+  fi
   return 0
 }
 

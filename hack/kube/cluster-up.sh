@@ -7,7 +7,7 @@
 #                                    DIR/pids (control plane), DIR/node-pids (the node's processes)
 #   hack/kube/cluster-down.sh DIR  removes all of it (cluster-up.sh calls it itself when it fails).
 # One node at a time on the machine (fixed bridge and addresses): a lock held by a process of DIR.
-set -euo pipefail
+set -Eeuo pipefail
 
 main() {
   local dir here bin cache
@@ -31,6 +31,8 @@ main() {
   local pause_tar
   pause_tar=$(bash "$here/node/pause-image.sh")
   refuse_foreign_state
+  local p
+  for p in "${HOST_PATHS[@]}" "${SHARED_HOST_PATHS[@]}"; do [ -e "$p" ] && echo "$p"; done >"$dir/host-paths.preexisting"
   bash "$here/node/network.sh" up "$dir"
 
   local ports

@@ -4,6 +4,13 @@
 #   NODE_IP, POD_CIDR, CLUSTER_DOMAIN and SANDBOX_IMAGE are the shared design's fixed values.
 readonly NODE_IP=10.246.0.1 POD_CIDR=10.246.0.0/24 CLUSTER_DOMAIN=cluster.local
 readonly SANDBOX_IMAGE=converge-local/pause:3.10 NODE_NAME=converge-node
+# Host paths the kubelet, containerd's shims or CNI plugins create whatever their config says (the
+# kubelet's /var/log/containers links, the shims' sockets in /run/containerd/s): cluster-up records
+# which existed, cluster-down removes the others when empty and reports them when not. The shim
+# socket dirs are shared with any other containerd (the images' dockerd): removed when empty, never
+# reported.
+readonly HOST_PATHS=(/var/log/containers /var/log/pods /var/lib/kubelet /etc/cni /var/lib/cni /run/netns)
+readonly SHARED_HOST_PATHS=(/run/containerd/s /run/containerd)
 
 containerd_config() { # dir
   local c=$1/containerd
