@@ -27,12 +27,16 @@ main() {
   stop_named "$dir/node-pids" coredns 10
   stop_named "$dir/node-pids" kube-proxy 10
   [ -x "$bin/kube-proxy" ] && "$bin/kube-proxy" --cleanup >>"$KUBE_LOGS/kube-proxy-cleanup.log" 2>&1
+  # What --cleanup leaves (KUBE-FIREWALL, KUBE-KUBELET-CANARY): cluster-up refused to start next to any.
+  remove_kube_chains
   stop_named "$dir/node-pids" kubelet 20
+  step "CoreDNS, kube-proxy, kubelet stopped"
   if is_alive "$dir/node-pids" containerd; then
     remove_containers "${ctr[@]}"
     step "containers removed"
   fi
   stop_named "$dir/node-pids" containerd 20
+  step "containerd stopped"
   # A shim outlives containerd by design; any left belongs to a container that would not die.
   local pid
   for pid in $(pids_mentioning "$dir/containerd/"); do kill -KILL "$pid" 2>/dev/null; done
@@ -131,9 +135,36 @@ unmount_under() { # dir
   for m in $(mounts_under "$1"); do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null; done
 }
 
+remove_kube_chains() {
+  local table chain chains
+  for table in filter nat mangle; do
+    mapfile -t chains < <(iptables -w 10 -t "$table" -S 2>/dev/null | awk '$1 == "-N" && $2 ~ /^KUBE-/ { print $2 }')
+    [ ${#chains[@]} -gt 0 ] || continue
+    # Jumps from the built-in chains first, then every rule, then the chains themselves.
+    for chain in "${chains[@]}"; do
+      iptables -w 10 -t "$table" -S 2>/dev/null | awk -v c="$chain" '$1 == "-A" && $0 ~ ("-j " c "( |$)")' |
+        while read -r _ rule; do
+          # shellcheck disable=SC2086 # a rule is words
+          iptables -w 10 -t "$table" -D $rule 2>/dev/null
+        done
+    done
+    for chain in "${chains[@]}"; do iptables -w 10 -t "$table" -F "$chain" 2>/dev/null; done
+    for chain in "${chains[@]}"; do iptables -w 10 -t "$table" -X "$chain" 2>/dev/null; done
+  done
+  return 0
+}
+
 remove_host_paths() { # dir: the ones cluster-up did not find, when empty (deepest listed first)
   local p
   [ -f "$1/host-paths.preexisting" ] || return 0
+  # The kubelet's device-plugin socket and checkpoint are always under /var/lib/kubelet; libcni caches
+  # each attachment's result in /var/lib/cni/results (named after the network, "converge").
+  if ! grep -qxF /var/lib/kubelet "$1/host-paths.preexisting"; then
+    rm -f /var/lib/kubelet/device-plugins/kubelet.sock /var/lib/kubelet/device-plugins/kubelet_internal_checkpoint
+    rmdir /var/lib/kubelet/device-plugins 2>/dev/null
+  fi
+  rm -f /var/lib/cni/results/converge-*
+  rmdir /var/lib/cni/results 2>/dev/null
   for p in "${HOST_PATHS[@]}" "${SHARED_HOST_PATHS[@]}"; do
     grep -qxF "$p" "$1/host-paths.preexisting" || rmdir "$p" 2>/dev/null
   done

@@ -27,7 +27,12 @@ main() {
   take_lock "$dir"
   trap 'echo "cluster-up: failed; removing what started (logs in $dir/logs)" >&2; bash "$here/cluster-down.sh" "$dir" >&2 || true' ERR
 
-  bash "$here/../tools/install.sh" etcd kube-apiserver kube-controller-manager kube-scheduler kwok kubectl kubelet kube-proxy coredns
+  # install.sh waits for any other install run to finish: only call it when a binary is missing.
+  local tool missing=()
+  for tool in etcd kube-apiserver kube-controller-manager kube-scheduler kwok kubectl kubelet kube-proxy coredns; do
+    [ -x "$bin/$tool" ] || missing+=("$tool")
+  done
+  [ ${#missing[@]} -eq 0 ] || bash "$here/../tools/install.sh" "${missing[@]}"
   local pause_tar
   pause_tar=$(bash "$here/node/pause-image.sh")
   refuse_foreign_state
@@ -97,10 +102,13 @@ refuse_foreign_state() {
   for c in /sys/fs/cgroup/*/kubepods; do
     [ -e "$c" ] && { echo "cluster-up: $c exists (a kubelet ran here and was not cleaned up)" >&2; return 1; }
   done
-  if iptables -w 10 -t nat -S KUBE-SERVICES >/dev/null 2>&1; then
-    echo "cluster-up: iptables chain KUBE-SERVICES exists (another kube-proxy?)" >&2
-    return 1
-  fi
+  local table
+  for table in filter nat mangle; do
+    if iptables -w 10 -t "$table" -S | grep -q '^-N KUBE-'; then
+      echo "cluster-up: iptables $table has KUBE-* chains (another kube-proxy or kubelet?)" >&2
+      return 1
+    fi
+  done
   return 0
 }
 

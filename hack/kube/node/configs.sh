@@ -39,6 +39,9 @@ oom_score = 0
     # Each pod's network namespace is bind-mounted under DIR instead of /run/netns, so down finds them all.
     netns_mounts_under_state_dir = true
     disable_apparmor = true
+    # No CAP_SYS_RESOURCE here: an oom_score_adj below containerd's own (the pause container's -998)
+    # makes runc fail with "can't get final child's PID from pipe: EOF".
+    restrict_oom_score_adj = true
     enable_selinux = false
     tolerate_missing_hugetlb_controller = true
     stream_server_address = "127.0.0.1"
