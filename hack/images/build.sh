@@ -58,12 +58,11 @@ key_of() {
   base=$(base_of "$name")
   parts="$name $(ref_of "$name") base-id=$( [ -z "$base" ] || index_get "$base" id)"
   case $name in
-    debian) parts+=" $ROOTFS_VERSION $MIRROR $(sha256sum "$HERE/build.sh" | cut -c1-16)" ;;
+    debian) parts+=" $ROOTFS_VERSION $MIRROR $(hash_dir "$HERE/debian")" ;;
     node) parts+=" node=$NODE_VERSION npm=$NPM_VERSION $(hash_dir "$HERE/node")" ;;
     postgres | redis | nats) parts+=" $(hash_dir "$HERE/$name")" ;;
     user | chat | web) parts+=" $(source_hash)" ;;
   esac
-  parts+=" check=$(sha256sum "$HERE/check.sh" | cut -c1-16)"
   echo "$parts" | sha256sum | cut -c1-32
 }
 
@@ -73,7 +72,7 @@ hash_dir() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum |
 # leaves out at the top (the nested patterns only match build output, which git ignores too).
 source_hash() {
   [ -n "${SOURCE_HASH:-}" ] || SOURCE_HASH=$(cd "$REPO" && git ls-files -z --cached --others --exclude-standard \
-    | grep -zvE '^(charts|docs|\.ci|\.dev)/' | while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done \
+    | grep -zvE '^(charts|docs|\.ci|\.dev|hack/images|e2e/src)/|^(compose\.yaml|\.env\.example)$' | while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done \
     | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
   echo "$SOURCE_HASH"
 }
@@ -154,7 +153,9 @@ build_one() {
     debian)
       local tar
       tar=$(rootfs_tar)
-      docker import --change 'CMD ["/bin/bash"]' --change 'ENV LANG=C.UTF-8' "$tar" "$ref" >/dev/null ;;
+      docker import --change 'ENV LANG=C.UTF-8' "$tar" "$ref-rootfs" >/dev/null
+      DOCKER_BUILDKIT=0 docker build --network host -q -t "$ref" --build-arg "ROOTFS=$ref-rootfs" "$HERE/debian" >/dev/null
+      docker rmi "$ref-rootfs" >/dev/null ;;
     node) build_node "$ref" ;;
     postgres | redis | nats)
       DOCKER_BUILDKIT=0 docker build --network host -q -t "$ref" --build-arg "BASE=$(ref_of debian)" "$HERE/$name" >/dev/null ;;
