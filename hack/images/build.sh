@@ -49,6 +49,7 @@ index_put() { # name ref id tar key
   tmp=$(mktemp "$IMAGES/.index.XXXXXX")
   jq --arg n "$1" --arg r "$2" --arg i "$3" --arg t "$4" --arg k "$5" \
     '.[$n] = {ref: $r, id: $i, tar: $t, key: $k}' "$INDEX" >"$tmp"
+  chmod 644 "$tmp"
   mv "$tmp" "$INDEX"
 }
 
@@ -166,6 +167,7 @@ build_one() {
   local id out=$IMAGES/$name.tar
   id=$(docker image inspect -f '{{.Id}}' "$ref")
   docker save -o "$out.partial" "$ref"
+  chmod 644 "$out.partial"
   mv "$out.partial" "$out"
   index_put "$name" "$ref" "$id" "$out" "$(key_of "$name")"
   log "$name: ready in $((SECONDS - t0))s ($id, $(du -h "$out" | cut -f1))"
@@ -191,11 +193,14 @@ build_product() {
     web) ws=web port=3001 entry=dist-server/main.js ;;
   esac
   # The same build args as skaffold.yaml (cdk8s/test/dockerfiles.test.ts keeps them with the chart).
-  DOCKER_BUILDKIT=0 docker build --network host -t "$ref" --build-arg "NODE_IMAGE=$(ref_of node)" \
-    --build-arg "WORKSPACE=$ws" --build-arg "PORT=$port" --build-arg "ENTRY=$entry" "$REPO" \
-    >"$IMAGES/logs/$name.build.log" 2>&1 \
-    || { tail -40 "$IMAGES/logs/$name.build.log" >&2; return 1; }
-  grep -E '^Step [0-9]+/' "$IMAGES/logs/$name.build.log" | sed "s/^/images: $name: /" | tail -3 >&2 || true
+  # CAs this machine trusts beyond Debian's (a TLS-inspecting egress proxy signs npm's answers here).
+  local ca=""
+  if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then ca=$(cat /usr/local/share/ca-certificates/*.crt); fi
+  DOCKER_BUILDKIT=0 docker build --network host -t "$ref" --build-arg "NODE_IMAGE=$(ref_of node)" --build-arg "EXTRA_CA_CERTS=$ca" \
+    --build-arg "WORKSPACE=$ws" --build-arg "PORT=$port" --build-arg "ENTRY=$entry" "$REPO" 2>&1 \
+    | tee "$IMAGES/logs/$name.build.log" | { grep --line-buffered -E '^Step [0-9]+/' || true; } \
+    | sed -u "s/^/images: $name: /; s/^\(.\{150\}\).*/\1…/" >&2 \
+    || { tail -40 "$IMAGES/logs/$name.build.log" >&2; return 1; } # pipefail: docker build's status
 }
 
 # The names asked for and the bases they need, in build order.

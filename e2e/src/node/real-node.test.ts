@@ -34,7 +34,8 @@ const get = (mod, url, opts = {}) => new Promise((resolve, reject) => {
 (async () => {
   const svc = (await dns.lookup('echo.${NS}.svc.cluster.local')).address;
   const api = (await dns.lookup('kubernetes.default.svc.cluster.local')).address;
-  const self = await get(http, 'http://echo/?via=pod');
+  // By its Service's name (a bare "echo" is the pod's own hostname in /etc/hosts).
+  const self = await get(http, 'http://echo.${NS}/?via=pod');
   const sa = '/var/run/secrets/kubernetes.io/serviceaccount/';
   const version = await get(https, 'https://kubernetes.default.svc/version',
     { ca: fs.readFileSync(sa + 'ca.crt'), headers: { authorization: 'Bearer ' + fs.readFileSync(sa + 'token', 'utf8') } });
