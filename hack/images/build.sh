@@ -227,6 +227,7 @@ main() {
   for n in "$@"; do ref_of "$n" >/dev/null || { echo "images: unknown image $n (known: ${ALL[*]})" >&2; exit 2; }; done
   NODE_BIN=$(bash "$REPO/hack/node.sh")
   export PATH=$NODE_BIN:$PATH
+  bash "$REPO/hack/host-packages.sh"
   mkdir -p "$IMAGES/logs"
   [ -f "$INDEX" ] || echo '{}' >"$INDEX"
   # One build at a time: two test files asking together wait for each other, then find the cache.
@@ -234,6 +235,8 @@ main() {
   flock -n 8 || { log "waiting for another build.sh (up to 60 min)"; flock -w 3600 8; }
   trap stop_own_dockerd EXIT
   mapfile -t names < <(plan "${@:-${ALL[@]}}")
+  # Hashed once, before any build: the sources docker build sends are the ones the index records.
+  SOURCE_HASH=$(source_hash)
   for n in "${names[@]}"; do build_one "$n"; done
   stop_own_dockerd
   log "done in $((SECONDS - t0))s: ${names[*]} (index $INDEX)"

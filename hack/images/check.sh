@@ -180,8 +180,11 @@ serve() {
   c=$C
   until_ok 120 "$c" curl -fsS "http://127.0.0.1:$port/readyz"
   curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || fail "/healthz"
-  curl -fsS "http://127.0.0.1:$mport/metrics" | grep -q '^# HELP ' || fail "/metrics on METRICS_PORT"
-  docker logs "$c" 2>&1 | head -1 | jq -e 'has("msg")' >/dev/null || fail "the first log line is not JSON with a msg"
+  # Read whole before matching: grep -q stops at the first match and curl then fails writing (exit 23).
+  local body
+  body=$(curl -fsS "http://127.0.0.1:$mport/metrics") || fail "/metrics on METRICS_PORT"
+  grep -q '^# HELP ' <<<"$body" || fail "/metrics on METRICS_PORT has no metric"
+  docker logs "$c" 2>&1 | sed -n 1p | jq -e 'has("msg")' >/dev/null || fail "the first log line is not JSON with a msg"
   PORT_OF=$port
 }
 
@@ -212,7 +215,9 @@ check_web() {
   local uid
   uid=$(image_uid)
   serve "$uid" "$REF"
-  curl -fsS "http://127.0.0.1:$PORT_OF/" | grep -qi '<!doctype html' || fail "GET / does not serve the app"
+  local page
+  page=$(curl -fsS "http://127.0.0.1:$PORT_OF/") || fail "GET / failed"
+  grep -qi '<!doctype html' <<<"$page" || fail "GET / does not serve the app"
 }
 
 main() {
