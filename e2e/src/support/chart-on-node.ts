@@ -5,7 +5,7 @@
 import { chownSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from '@converge/testing/kube';
-import { ensureImages, type NodeCluster, startNode } from './cluster';
+import { ensureImages, type ImageEntry, type ImageName, type NodeCluster, startNode } from './cluster';
 import { type PodInfo, podsOf, workloadsNotReady } from './kube-state';
 import {
   buildPrerequisites,
@@ -27,6 +27,8 @@ export const METRICS_PORT = 9464;
 export interface ChartOnNode {
   cluster: NodeCluster;
   credentials: Credentials;
+  /** The images the pods run (index.json entries), by name. */
+  images: Record<ImageName, ImageEntry>;
   /** http://<ClusterIP>:<port> of each Service, reached from the host through kube-proxy. */
   urls: { user: string; chat: string; web: string };
   /** kubectl -n converge … */
@@ -53,6 +55,7 @@ export async function startChartOnNode(): Promise<ChartOnNode> {
   const handle: ChartOnNode = {
     cluster,
     credentials: newCredentials(),
+    images,
     urls: { user: '', chat: '', web: '' },
     kubectl,
     helm: (args, timeoutMs) => cluster.helm([...args, '-n', NAMESPACE], timeoutMs),
