@@ -44,12 +44,13 @@ export interface ChartOnNode {
 
 const log = (msg: string) => console.log(`# chart-on-node: ${msg}`);
 
-export async function startChartOnNode(): Promise<ChartOnNode> {
+/** `dir`: where the node keeps its state (a temp dir by default; `make cluster` keeps .dev/cluster). */
+export async function startChartOnNode(o: { dir?: string } = {}): Promise<ChartOnNode> {
   const t0 = Date.now();
   const elapsed = () => `+${Math.round((Date.now() - t0) / 1000)}s`;
   const images = ensureImages();
   log(`images ready ${elapsed()}`);
-  const cluster = startNode();
+  const cluster = startNode(o.dir);
   log(`node up ${elapsed()}`);
   const kubectl = (args: string[], timeoutMs?: number) => cluster.kubectl(['-n', NAMESPACE, ...args], undefined, timeoutMs);
   const handle: ChartOnNode = {
