@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type ChartOnNode, CHART_DIR, METRICS_PORT, PORTS, startChartOnNode } from './support/chart-on-node';
 import { type Account, ChatClient, createRoom, registerUsers } from './support/chat-client';
+import { exchangeAcross } from './support/chat-flow';
 import { deliveryProblems, longestStall } from './support/delivery-check';
 import { readyPods } from './support/kube-state';
 import { RELEASE, VALUES_FILE } from './support/release-prereqs';
@@ -102,21 +103,19 @@ describe('the chart on the real node', { timeout: 45 * MINUTE }, () => {
     assert.equal(chatPods.length, 2, 'two chat pods');
     const [podA, podB] = chatPods as [(typeof chatPods)[0], (typeof chatPods)[0]];
     // Registration and the room through the web server's proxy, as the browser does.
-    const [alice, bob, carol] = (await registerUsers(c().urls.web, 'e2e', 3)) as [Account, Account, Account];
-    const roomId = await createRoom(c().urls.web, alice, [bob, carol], 'across pods');
-    const a = await connect({ url: `http://${podA.ip}:${PORTS.chat}`, reconnectUrl: c().urls.chat, account: alice, roomId, name: 'alice' });
-    const b = await connect({ url: `http://${podB.ip}:${PORTS.chat}`, reconnectUrl: c().urls.chat, account: bob, roomId, name: 'bob' });
-    const w = await connect({ url: c().urls.web, account: carol, roomId, name: 'carol' });
-    const acked = [];
-    for (let i = 0; i < 15; i++) {
-      for (const sender of [a, b, w]) acked.push((await sender.send(`hello ${i}`)).message);
-    }
-    // Live fan-out across pods (Redis adapter): every member holds every message without a sync.
-    await until('every message pushed live to every member', MINUTE, () => [a, b, w].every((m) => m.messages.size >= acked.length));
-    const views = [a, b, w].map((m, i) => ({ name: ['alice@podA', 'bob@podB', 'carol@web'][i] as string, history: m.history() }));
-    assert.deepEqual(deliveryProblems(acked, views), []);
-    assert.equal(acked.length, 45);
-    for (const m of [a, b, w]) m.close();
+    const r = await exchangeAcross({
+      apiUrl: c().urls.web,
+      authUrl: c().urls.user,
+      endpoints: [
+        { name: 'alice@podA', url: `http://${podA.ip}:${PORTS.chat}` },
+        { name: 'bob@podB', url: `http://${podB.ip}:${PORTS.chat}` },
+        { name: 'carol@web', url: c().urls.web },
+      ],
+      rounds: 15,
+      label: 'e2e',
+    });
+    assert.deepEqual(r.problems, []);
+    assert.equal(r.acked.length, 45);
   });
 
   test('rolling update under load: helm upgrade changes the chat pods’ env; nothing acked is lost or doubled, hints are seen', async () => {
