@@ -1,30 +1,50 @@
-# syntax=docker/dockerfile:1.7
 # The image of every Node process (user, chat, web): one recipe, the process chosen by build args.
 # Build from the repository root, e.g.
 #   docker build --build-arg WORKSPACE=services/chat --build-arg PORT=3002 \
 #     --build-arg ENTRY=dist/src/main.js -t converge-chat .
 # skaffold.yaml passes the three sets; cdk8s/test/dockerfiles.test.ts checks them against the chart.
-# Stage "build" runs the same npm targets as `make build` (hack/deps.sh, then the workspace builds),
-# so what ships is what the tests ran; then it reinstalls node_modules with the process's production
-# dependencies only and stages the files it runs from (docker/runtime-files.sh: no tests, no fakes).
+# It builds with the legacy builder as well as BuildKit (hack/images/build.sh has no BuildKit), so
+# no syntax line and no cache mounts: the layers are ordered for the cache instead. The npm install
+# layer depends only on the package.json files and the lockfile, the build layer on the sources, and
+# both come before the build args, so the three images share them and rebuild neither when only a
+# build arg differs. Stage "build" runs the same npm targets as `make build` (hack/deps.sh, then the
+# workspace builds), so what ships is what the tests ran; then it reinstalls node_modules with the
+# process's production dependencies only and stages the files it runs from (docker/runtime-files.sh:
+# no tests, no fakes).
 ARG NODE_IMAGE=node:24-bookworm-slim
 
+# What `npm ci` reads, and nothing else: every package.json (found, so a new workspace needs no line
+# here), the lockfile and hack/deps.sh. A source change leaves these files, and so the layer that
+# copies them into "build", unchanged.
+FROM ${NODE_IMAGE} AS manifests
+COPY . /ctx
+RUN cd /ctx && mkdir /m \
+ && find . -name package.json -not -path '*/node_modules/*' -exec cp --parents {} /m/ \; \
+ && cp --parents package-lock.json hack/deps.sh /m/
+
 FROM ${NODE_IMAGE} AS build
+WORKDIR /src
+# EXTRA_CA_CERTS (PEM, default none): CAs npm must trust on a machine whose egress goes through a
+# TLS-inspecting proxy (hack/images/build.sh passes the machine's own). It stays in this stage.
+ARG EXTRA_CA_CERTS=""
+RUN if [ -n "$EXTRA_CA_CERTS" ]; then printf '%s\n' "$EXTRA_CA_CERTS" >/etc/extra-ca-certs.pem; fi
+COPY --from=manifests /m/ ./
+# npm's cache stays in this stage's layer (never shipped): the production reinstall below reads it.
+RUN if [ -f /etc/extra-ca-certs.pem ]; then export NODE_EXTRA_CA_CERTS=/etc/extra-ca-certs.pem; fi \
+ && bash hack/deps.sh
+COPY . .
+# Every workspace an image runs, for all three at once (-w packages selects every packages/*
+# workspace, -w services every service), so the layer is the same whichever image is built.
+RUN npm run build --silent --if-present -w packages -w services -w web
 # WORKSPACE: services/user, services/chat or web. ENTRY: the file node runs, relative to it.
 ARG WORKSPACE
 ARG PORT
 ARG ENTRY
-WORKDIR /src
-COPY . .
 RUN if [ ! -f "${WORKSPACE:-none}/package.json" ] || [ -z "$PORT" ] || [ -z "$ENTRY" ]; then \
       echo "build args: WORKSPACE=<services/user|services/chat|web> PORT=<port> ENTRY=<file to run>" >&2; exit 1; \
     fi
-# Every packages/* workspace is built (-w packages selects them all, whichever the process uses),
-# then the process's own workspace.
-RUN --mount=type=cache,target=/root/.npm \
-    bash hack/deps.sh \
- && npm run build --silent --if-present -w packages -w "$WORKSPACE" \
- && npm ci --omit=dev --workspace "$WORKSPACE" --no-audit --no-fund --loglevel=error \
+RUN if [ -f /etc/extra-ca-certs.pem ]; then export NODE_EXTRA_CA_CERTS=/etc/extra-ca-certs.pem; fi \
+ && npm ci --omit=dev --workspace "$WORKSPACE" --no-audit --no-fund --loglevel=error --prefer-offline \
  && bash docker/runtime-files.sh "$WORKSPACE" /out \
  && test -f "/out/$WORKSPACE/$ENTRY"
 

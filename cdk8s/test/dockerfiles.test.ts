@@ -37,11 +37,34 @@ describe('Dockerfile (the root one, for every Node process)', () => {
 
   test('builds with the same npm targets as make build, then keeps production dependencies only', () => {
     assert.match(text, /bash hack\/deps\.sh/);
-    // -w packages: every packages/* workspace, so a new one needs no line here.
-    assert.match(text, /npm run build --silent --if-present -w packages -w "\$WORKSPACE"/);
+    // -w packages: every packages/* workspace, so a new one needs no line here; -w services likewise.
+    assert.match(text, /npm run build --silent --if-present -w packages -w services -w web\n/);
     assert.match(text, /npm ci --omit=dev --workspace "\$WORKSPACE" /);
     assert.match(text, /bash docker\/runtime-files\.sh "\$WORKSPACE" \/out/);
     assert.doesNotMatch(text, /packages\/[a-z]/, 'no workspace listed by name');
+  });
+
+  test('builds with the legacy builder too: no syntax line, no BuildKit-only instructions', () => {
+    assert.doesNotMatch(text, /^# syntax=/m);
+    assert.doesNotMatch(text, /--mount=|^(COPY|ADD) --(parents|link|chmod)/m);
+  });
+
+  test('layers in cache order: install from the manifests, then sources and build, then the build args', () => {
+    const build = stages.find((s) => /^FROM \S+ AS build\n/.test(s)) ?? '';
+    const at = (re: RegExp) => {
+      const i = build.search(re);
+      assert.ok(i >= 0, `build stage has ${re}`);
+      return i;
+    };
+    // The install reads only package.json files + the lockfile (copied from the manifests stage).
+    assert.ok(at(/^COPY --from=manifests /m) < at(/^ && bash hack\/deps\.sh$/m));
+    assert.ok(at(/^ && bash hack\/deps\.sh$/m) < at(/^COPY \. \.$/m), 'npm ci before the sources');
+    assert.ok(at(/^COPY \. \.$/m) < at(/^RUN npm run build /m));
+    // Every ARG of the process comes after the shared layers, so the three images share them.
+    for (const arg of ['WORKSPACE', 'PORT', 'ENTRY']) assert.ok(at(/^RUN npm run build /m) < at(new RegExp(`^ARG ${arg}$`, 'm')), arg);
+    const manifests = stages.find((s) => /^FROM \S+ AS manifests\n/.test(s)) ?? '';
+    assert.match(manifests, /-name package\.json/);
+    assert.match(manifests, /package-lock\.json hack\/deps\.sh/);
   });
 
   test('the runtime stage holds only the staged files, runs as the numeric non-root user, node as PID 1', () => {

@@ -15,6 +15,7 @@ main() {
   here=$(cd "$(dirname "$0")" && pwd)
   cache=${CONVERGE_CACHE:-$HOME/.cache/converge}
   bin=$cache/bin
+  bash "$here/../host-packages.sh"
   export KUBE_LOGS=$dir/logs
   # shellcheck source=lib.sh
   source "$here/lib.sh"

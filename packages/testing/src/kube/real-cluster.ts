@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { KubeClient, isRunning, recordedPids } from './kube-client';
 import { REPO, ensureTools } from './tools';
 
@@ -26,16 +26,20 @@ export class RealCluster extends KubeClient {
     this.containerdSocket = join(dir, 'containerd', 'containerd.sock');
   }
 
-  /** Starts the node (about a minute warm; the first run also builds the pause image). */
-  static start(): RealCluster {
+  /**
+   * Starts the node (about a minute warm; the first run also builds the pause image). State goes to
+   * `dir` when given (`make cluster`: .dev/cluster, kept until `make cluster-down`), else a temp dir.
+   */
+  static start(dir?: string): RealCluster {
     const tools = ensureTools(
       'etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'kubectl', 'kubelet', 'kube-proxy',
       'coredns', 'helm',
     );
-    const dir = mkdtempSync(join(tmpdir(), 'converge-node-'));
-    const cluster = new RealCluster(dir, tools.kubectl, tools.helm);
+    if (dir) mkdirSync(dir, { recursive: true });
+    const stateDir = dir ? resolve(dir) : mkdtempSync(join(tmpdir(), 'converge-node-'));
+    const cluster = new RealCluster(stateDir, tools.kubectl, tools.helm);
     try {
-      execFileSync('bash', [join(REPO, 'hack', 'kube', 'cluster-up.sh'), dir], {
+      execFileSync('bash', [join(REPO, 'hack', 'kube', 'cluster-up.sh'), stateDir], {
         stdio: ['ignore', 'inherit', 'inherit'],
         timeout: 8 * 60_000,
       });
