@@ -86,9 +86,17 @@ down() {
 }
 
 first() {
-  # kube-proxy inserts its FORWARD jumps at the top; ours goes back in front so its DROPs come first
-  # (kube-proxy only checks that its rules exist, it does not reorder them).
-  iptables -w 10 -D FORWARD -j "$CHAIN" && iptables -w 10 -I FORWARD 1 -j "$CHAIN"
+  # kube-proxy inserts its FORWARD jumps at the top on its first sync (KUBE-FORWARD accepts any
+  # established flow); ours goes back in front so its DROPs come first. Later syncs only check that
+  # the jumps exist, they do not reorder them.
+  local deadline=$((SECONDS + 60)) rules
+  until rules=$(iptables -w 10 -S FORWARD) && grep -q -- '-j KUBE-FORWARD' <<<"$rules" && grep -q -- '-j KUBE-PROXY-FIREWALL' <<<"$rules"; do
+    [ $SECONDS -lt $deadline ] || { echo "network: kube-proxy added no FORWARD rules in 60s" >&2; return 1; }
+    sleep 0.5
+  done
+  iptables -w 10 -D FORWARD -j "$CHAIN"
+  iptables -w 10 -I FORWARD 1 -j "$CHAIN"
+  [ "$(iptables -w 10 -S FORWARD | sed -n 2p)" = "-A FORWARD -j $CHAIN" ] || { echo "network: $CHAIN is not first in FORWARD" >&2; return 1; }
 }
 
 main() {
