@@ -21,6 +21,18 @@ main() {
   local t0=$SECONDS
   step() { echo "cluster-down: $* (+$((SECONDS - t0))s)"; }
   local ctr=(ctr --address "$dir/containerd/containerd.sock" -n k8s.io --timeout 10s)
+  # The bridge, iptables chains, cgroups and host paths are the machine's one node's: when another
+  # DIR holds the node lock they are its, and only DIR's own processes and mounts are removed here.
+  local owner
+  owner=$(cat /tmp/converge-node.lock.owner 2>/dev/null)
+  if [ -n "$owner" ] && [ "$owner" != "$dir" ] && ! flock -n /tmp/converge-node.lock true; then
+    echo "cluster-down: the node belongs to $owner (running); removing only what $dir itself started"
+    local f
+    for f in $(awk '{ print $1 }' "$dir/node-pids" 2>/dev/null | tac); do stop_named "$dir/node-pids" "$f" 10; done
+    bash "$here/down.sh" "$dir"
+    unmount_under "$dir"
+    return 0
+  fi
 
   delete_workloads "$dir" "$bin"
   step "workloads deleted"

@@ -74,6 +74,7 @@ main() {
   wait_for kubelet 120 node_ready "${kubectl[@]}"
   step "node $NODE_NAME Ready"
   wait_for kube-proxy 60 curl -fsS "http://127.0.0.1:$proxy_healthz/healthz"
+  bash "$here/node/network.sh" first "$dir"
   wait_for coredns 60 curl -fsS "http://127.0.0.1:$dns_ready/ready"
   # Pods are refused until the namespace's ServiceAccount exists; kubernetes.default needs its endpoint.
   wait_for kube-controller-manager 60 "${kubectl[@]}" -n default get serviceaccount default

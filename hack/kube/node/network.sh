@@ -6,6 +6,7 @@
 #   and drops every other forwarded packet to or from the bridge or the default-route interface.
 #   network.sh up DIR     saves the sysctls the node's parts change (DIR/sysctl.saved), then builds all of it
 #   network.sh down DIR   removes it and restores the saved sysctls
+#   network.sh first DIR  moves the chain's jump back to the top of FORWARD (after kube-proxy started)
 set -euo pipefail
 
 readonly BRIDGE=cvgkube0 NODE_CIDR=10.246.0.1/24 SERVICE_CIDR=10.96.0.0/16 CHAIN=CVG-KUBE-FORWARD
@@ -22,7 +23,9 @@ readonly SYSCTLS=(
 uplink() { ip -4 route show default | awk '{for (i = 1; i < NF; i++) if ($i == "dev") { print $(i + 1); exit }}'; }
 
 forward_rules() { # the chain's rules, one per line (pure: the uplink is an argument)
-  echo "-i $BRIDGE -o $BRIDGE -j ACCEPT"
+  # RETURN, not ACCEPT: pod → pod traffic still passes kube-proxy's FORWARD chains after this one
+  # (its REJECT for a Service without endpoints); the FORWARD rule after them accepts it.
+  echo "-i $BRIDGE -o $BRIDGE -j RETURN"
   echo "-i $BRIDGE -j DROP"
   echo "-o $BRIDGE -j DROP"
   if [ -n "$1" ]; then
@@ -53,6 +56,7 @@ up() {
     iptables -w 10 -A "$CHAIN" $rule
   done < <(forward_rules "$(uplink)")
   iptables -w 10 -I FORWARD 1 -j "$CHAIN"
+  iptables -w 10 -A FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT
   # Replies from a pod to a pod on the same bridge are bridged, not routed: conntrack only sees them
   # (and undoes a Service's DNAT) when bridged traffic passes iptables.
   if [ "$(cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null)" != 1 ]; then
@@ -66,6 +70,7 @@ up() {
 down() {
   local dir=$1 f v
   while iptables -w 10 -D FORWARD -j "$CHAIN" 2>/dev/null; do :; done
+  while iptables -w 10 -D FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null; do :; done
   if iptables -w 10 -S "$CHAIN" >/dev/null 2>&1; then
     iptables -w 10 -F "$CHAIN"
     iptables -w 10 -X "$CHAIN"
@@ -80,12 +85,27 @@ down() {
   fi
 }
 
+first() {
+  # kube-proxy inserts its FORWARD jumps at the top on its first sync (KUBE-FORWARD accepts any
+  # established flow); ours goes back in front so its DROPs come first. Later syncs only check that
+  # the jumps exist, they do not reorder them.
+  local deadline=$((SECONDS + 60)) rules
+  until rules=$(iptables -w 10 -S FORWARD) && grep -q -- '-j KUBE-FORWARD' <<<"$rules" && grep -q -- '-j KUBE-PROXY-FIREWALL' <<<"$rules"; do
+    [ $SECONDS -lt $deadline ] || { echo "network: kube-proxy added no FORWARD rules in 60s" >&2; return 1; }
+    sleep 0.5
+  done
+  iptables -w 10 -D FORWARD -j "$CHAIN"
+  iptables -w 10 -I FORWARD 1 -j "$CHAIN"
+  [ "$(iptables -w 10 -S FORWARD | sed -n 2p)" = "-A FORWARD -j $CHAIN" ] || { echo "network: $CHAIN is not first in FORWARD" >&2; return 1; }
+}
+
 main() {
   local cmd=${1:?usage: network.sh up|down DIR} dir=${2:?usage: network.sh up|down DIR}
   case $cmd in
     up) up "$dir" ;;
     down) down "$dir" ;;
-    *) echo "usage: network.sh up|down DIR" >&2; return 2 ;;
+    first) first ;;
+    *) echo "usage: network.sh up|down|first DIR" >&2; return 2 ;;
   esac
 }
 
