@@ -234,6 +234,8 @@ main() {
   flock -n 8 || { log "waiting for another build.sh (up to 60 min)"; flock -w 3600 8; }
   trap stop_own_dockerd EXIT
   mapfile -t names < <(plan "${@:-${ALL[@]}}")
+  # Hashed once, before any build: the sources docker build sends are the ones the index records.
+  SOURCE_HASH=$(source_hash)
   for n in "${names[@]}"; do build_one "$n"; done
   stop_own_dockerd
   log "done in $((SECONDS - t0))s: ${names[*]} (index $INDEX)"

@@ -180,8 +180,12 @@ serve() {
   c=$C
   until_ok 120 "$c" curl -fsS "http://127.0.0.1:$port/readyz"
   curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || fail "/healthz"
-  curl -fsS "http://127.0.0.1:$mport/metrics" | grep -q '^# HELP ' || fail "/metrics on METRICS_PORT"
-  docker logs "$c" 2>&1 | head -1 | jq -e 'has("msg")' >/dev/null || fail "the first log line is not JSON with a msg"
+  # Captured first: grep -q or head closing the pipe early would fail the writer under pipefail.
+  local metrics logs
+  metrics=$(curl -fsS "http://127.0.0.1:$mport/metrics") || fail "/metrics on METRICS_PORT"
+  grep -q '^# HELP ' <<<"$metrics" || fail "/metrics on METRICS_PORT is not Prometheus text"
+  logs=$(docker logs "$c" 2>&1)
+  jq -e 'has("msg")' <<<"${logs%%$'\n'*}" >/dev/null || fail "the first log line is not JSON with a msg: ${logs%%$'\n'*}"
   PORT_OF=$port
 }
 
@@ -191,7 +195,9 @@ check_user() {
   start_backends
   migrate "$uid" "$REF" -e JWT_KEY_FILE=/run/secrets/jwt.pem -v "$TMPD/jwt.pem:/run/secrets/jwt.pem:ro"
   serve "$uid" "$REF" "${SERVICE_ENV[@]}" -e JWT_KEY_FILE=/run/secrets/jwt.pem -v "$TMPD/jwt.pem:/run/secrets/jwt.pem:ro"
-  curl -fsS "http://127.0.0.1:$PORT_OF/.well-known/jwks.json" | jq -e '.keys | length == 1' >/dev/null || fail "JWKS"
+  local jwks
+  jwks=$(curl -fsS "http://127.0.0.1:$PORT_OF/.well-known/jwks.json") || fail "JWKS"
+  jq -e '.keys | length == 1' <<<"$jwks" >/dev/null || fail "JWKS: $jwks"
 }
 
 check_chat() {
@@ -212,7 +218,9 @@ check_web() {
   local uid
   uid=$(image_uid)
   serve "$uid" "$REF"
-  curl -fsS "http://127.0.0.1:$PORT_OF/" | grep -qi '<!doctype html' || fail "GET / does not serve the app"
+  local page
+  page=$(curl -fsS "http://127.0.0.1:$PORT_OF/") || fail "GET /"
+  grep -qi '<!doctype html' <<<"$page" || fail "GET / does not serve the app"
 }
 
 main() {

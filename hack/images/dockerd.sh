@@ -34,8 +34,10 @@ start() {
 
   # The lock outlives this script: dockerd inherits fd 9 and holds it until it exits.
   exec 9>"$cache/docker.lock"
-  log "waiting for the data root lock ($cache/docker.lock; another dockerd of the harness may be running)"
-  flock -w 900 9 || { log "timed out after 900s waiting for $cache/docker.lock"; return 1; }
+  if ! flock -n 9; then
+    log "waiting for the data root lock ($cache/docker.lock: another dockerd of the harness is running; up to 900s)"
+    flock -w 900 9 || { log "timed out after 900s waiting for $cache/docker.lock"; return 1; }
+  fi
 
   # Record what existed before, so stop removes only what this run made.
   : >"$dir/made"
