@@ -73,7 +73,7 @@ hash_dir() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum |
 # leaves out at the top (the nested patterns only match build output, which git ignores too).
 source_hash() {
   [ -n "${SOURCE_HASH:-}" ] || SOURCE_HASH=$(cd "$REPO" && git ls-files -z --cached --others --exclude-standard \
-    | grep -zvE '^(charts|docs|\.ci|\.dev|hack/images|e2e/src)/|^(compose\.yaml|\.env\.example)$' | while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done \
+    | grep -zvE '^(charts|docs|\.ci|\.dev|hack/images|e2e/src)/|^(compose\.yaml|\.env\.example)$|\.md$' | while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done \
     | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
   echo "$SOURCE_HASH"
 }
