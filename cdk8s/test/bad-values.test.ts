@@ -13,6 +13,8 @@ const cases: [string, unknown, RegExp][] = [
   ['a boolean as a string', { ingress: { tls: { enabled: 'sure' } } }, /enabled/],
   ['a bad quantity', { web: { resources: { requests: { cpu: 'lots' } } } }, /cpu/],
   ['an unsupported data layer', { dataLayer: { mode: 'operator' } }, /mode/],
+  ['an extra env var without a value', { chat: { extraEnv: [{ name: 'X' }] } }, /extraEnv/],
+  ['an extra env var with a bad name', { chat: { extraEnv: [{ name: 'A-B', value: '1' }] } }, /extraEnv/],
   ['a Sentinel without a port', { redis: { external: { sentinels: ['s1'] } } }, /sentinels/],
 ];
 

@@ -39,6 +39,16 @@ describe('helm template with every knob changed', () => {
     assert.equal(dep('user').spec.template.spec.terminationGracePeriodSeconds, 9 + 40 + 5);
   });
 
+  test("extra env vars follow the chart's own, in the main and the migration containers", () => {
+    const env = main('chat').env as { name: string }[];
+    assert.deepEqual(env.slice(-2), [
+      { name: 'C_IMG_FLAG', value: '4' },
+      { name: 'FROM_SECRET', valueFrom: { secretKeyRef: { name: 'extra', key: 'c-img' } } },
+    ]);
+    assert.equal(envOf(dep('user').spec.template.spec.initContainers[0]).get('U_IMG_FLAG'), '3');
+    assert.equal(envOf(main('web')).get('W_IMG_FLAG'), '5');
+  });
+
   test('ingress host, class, TLS and annotations', () => {
     const ing = find(objs, 'Ingress', 'conv-ingress');
     assert.equal(ing.spec.ingressClassName, 'traefik');

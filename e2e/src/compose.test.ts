@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Dockerd, ensureImages } from '@converge/testing/images';
+import { exchangeAcross } from './support/chat-flow';
 import { ComposeStack, LONG_RUNNING, ONE_SHOT, composeInterfaces } from './support/compose';
 
 // compose.yaml as a person runs it (`docker-compose up -d`, Debian's 1.29) against the harness's
 // dockerd, from the images this run built: every service comes up healthy through its own health
-// check, the published ports answer on 127.0.0.1, and `down -v` leaves nothing behind. The chat flow
-// across chat-1 and chat-2 is the shared end-to-end test (chat-flow), run against these URLs too.
+// check, the published ports answer on 127.0.0.1, the shared end-to-end chat flow (chat-flow) runs
+// across chat-1, chat-2 and the web proxy, and `down -v` leaves nothing behind.
 describe('Docker Compose (compose.yaml on the harness dockerd)', { timeout: 30 * 60_000 }, () => {
   let dockerd: Dockerd | undefined;
   let stack: ComposeStack | undefined;
@@ -55,6 +56,23 @@ describe('Docker Compose (compose.yaml on the harness dockerd)', { timeout: 30 *
     // Through web's proxy to the user service: the key the two chat instances verify tokens with.
     const jwks = (await (await fetch(`${web}/.well-known/jwks.json`)).json()) as { keys: unknown[] };
     assert.equal(jwks.keys.length, 1);
+  });
+
+  test('end to end: users on chat-1, chat-2 and the web proxy see every message once and in order', async () => {
+    const { user, chat, web } = stack!.urls;
+    const r = await exchangeAcross({
+      apiUrl: web,
+      authUrl: user,
+      endpoints: [
+        { name: 'alice@chat-1', url: chat[0] },
+        { name: 'bob@chat-2', url: chat[1] },
+        { name: 'carol@web', url: web },
+      ],
+      rounds: 10,
+      label: 'compose',
+    });
+    assert.deepEqual(r.problems, []);
+    assert.equal(r.acked.length, 30);
   });
 
   test('down -v removes every container, volume, network and interface of the project', () => {

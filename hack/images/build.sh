@@ -69,11 +69,12 @@ key_of() {
 
 hash_dir() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16); }
 
-# The build context of the product images: what git tracks or would track, minus what .dockerignore
-# leaves out at the top (the nested patterns only match build output, which git ignores too).
+# What the product images are built from: what git tracks or would track, minus what .dockerignore
+# leaves out at the top (its nested patterns only match build output, which git ignores too) and what
+# no image holds (other hack/ scripts, the cdk8s and bench sources, docs): editing those rebuilds nothing.
 source_hash() {
   [ -n "${SOURCE_HASH:-}" ] || SOURCE_HASH=$(cd "$REPO" && git ls-files -z --cached --others --exclude-standard \
-    | grep -zvE '^(charts|docs|\.ci|\.dev|hack/images|e2e/src)/|^(compose\.yaml|\.env\.example)$|\.md$' | while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done \
+    | grep -zvE '^(charts|docs|\.ci|\.dev|hack/(images|kube|mk|tools)|e2e/src|cdk8s/(src|test)|bench/src)/|^(compose\.yaml|\.env\.example)$|\.md$' | while IFS= read -r -d '' f; do [ -f "$f" ] && printf '%s\0' "$f"; done \
     | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
   echo "$SOURCE_HASH"
 }
@@ -227,6 +228,7 @@ main() {
   for n in "$@"; do ref_of "$n" >/dev/null || { echo "images: unknown image $n (known: ${ALL[*]})" >&2; exit 2; }; done
   NODE_BIN=$(bash "$REPO/hack/node.sh")
   export PATH=$NODE_BIN:$PATH
+  bash "$REPO/hack/host-packages.sh"
   mkdir -p "$IMAGES/logs"
   [ -f "$INDEX" ] || echo '{}' >"$INDEX"
   # One build at a time: two test files asking together wait for each other, then find the cache.

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { expr, exprNumber, renderOnlyIf, when, whenItem } from '../helm/expr';
+import { eachItem, expr, exprNumber, renderOnlyIf, when, whenItem } from '../helm/expr';
 import type { ValuePath } from '../values/defaults';
 import { v, value, valueNumber, valueString } from '../values/refs';
 import { labels, releaseName, selectorLabels } from './naming';
@@ -77,6 +77,8 @@ export class ConvergeProcess extends Construct {
       },
       whenItem(v('otel.endpoint'), { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: value('otel.endpoint') }),
       ...(props.env ?? []),
+      // The operator's own variables (values `<component>.extraEnv`), last.
+      eachItem(v(p('extraEnv'))),
     ];
     const image = expr(`include "converge.image" (list . ${v(p('image'))}) | toJson`);
     const securityContext = containerSecurityContext(APP_UID);

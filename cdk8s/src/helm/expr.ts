@@ -5,6 +5,7 @@
 
 const EXPR = '@@helm:';
 const WHEN = '@@helm-if:';
+const EACH = '@@helm-each:';
 const END = '@@';
 
 const encode = (s: string): string => Buffer.from(s, 'utf8').toString('base64url');
@@ -13,6 +14,7 @@ export const decode = (s: string): string => Buffer.from(s, 'base64url').toStrin
 /** Marker patterns (base64url alphabet only, so a marker never needs YAML escaping). */
 export const EXPR_MARKER = /@@helm:([A-Za-z0-9_-]+)@@/g;
 export const WHEN_MARKER = /@@helm-if:([A-Za-z0-9_-]+)@@/;
+export const EACH_MARKER = /^(\s*)- (["']?)@@helm-each:([A-Za-z0-9_-]+)@@\2$/;
 
 /**
  * A value rendered by the template action `{{ action }}`. When the marker is a whole YAML scalar the
@@ -46,6 +48,16 @@ export function whenItem<T extends Record<string, unknown>>(condition: string, i
   const out: Record<string, unknown> = {};
   for (const k of keys) out[k === first ? when(condition, k) : k] = item[k];
   return out;
+}
+
+/**
+ * A list item that stands for every element of the list `list` (a template pipeline): the rendered
+ * list gets one item per element, in place of this one, e.g. an operator's extra env vars after the
+ * chart's own. Each element is printed as JSON, so any value (an env var with valueFrom too) fits.
+ */
+export function eachItem(list: string): Record<string, unknown> {
+  if (list.includes('}}') || list.includes('{{')) throw new Error(`eachItem: pass the pipeline without braces: ${list}`);
+  return `${EACH}${encode(list)}${END}` as unknown as Record<string, unknown>;
 }
 
 /** Node metadata key holding the template condition of a whole object (read by chart-files.ts). */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { expr, exprNumber, when, whenItem } from './expr';
+import { eachItem, expr, exprNumber, when, whenItem } from './expr';
 import { renderTemplate } from './render';
 
 test('a whole-value marker becomes an unquoted action; one inside a string stays inside it', () => {
@@ -36,6 +36,11 @@ test('a conditional list item wraps only that item', () => {
   );
 });
 
+test('an each item becomes one item per element of its list, after the fixed ones', () => {
+  const text = renderTemplate({ env: [{ name: 'A', value: '1' }, eachItem('.Values.extra')] });
+  assert.equal(text, ['env:', '  - name: A', '    value: "1"', '  {{- range .Values.extra }}', '  - {{ toJson . }}', '  {{- end }}', ''].join('\n'));
+});
+
 test('a document condition wraps the whole file', () => {
   assert.equal(renderTemplate({ kind: 'X' }, '.Values.x'), '{{- if .Values.x }}\nkind: X\n{{- end }}\n');
 });
@@ -48,4 +53,5 @@ test('markers refuse what they cannot render', () => {
   assert.throws(() => expr('{{ .Values.x }}'), /without braces/);
   assert.throws(() => renderTemplate({ a: `x-${expr('printf "%s" .X')}` }), /inside a string must not contain quotes/);
   assert.throws(() => whenItem('.Values.x', {}), /at least one key/);
+  assert.throws(() => eachItem('{{ .Values.x }}'), /without braces/);
 });

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { decode, EXPR_MARKER, WHEN_MARKER } from './expr';
+import { decode, EACH_MARKER, EXPR_MARKER, WHEN_MARKER } from './expr';
 
 /**
  * Serialises one Kubernetes object (cdk8s JSON with markers from expr.ts) into Helm template text:
@@ -9,7 +9,7 @@ import { decode, EXPR_MARKER, WHEN_MARKER } from './expr';
 export function renderTemplate(json: unknown, documentCondition?: string): string {
   // YAML 1.1 quoting: Helm and Kubernetes parse YAML 1.1, where a bare `on` or `yes` is a boolean.
   const yaml = stringify(json, { lineWidth: 0, aliasDuplicateObjects: false, version: '1.1' });
-  let text = expandExpressions(expandConditionals(yaml));
+  let text = expandExpressions(expandConditionals(expandEachItems(yaml)));
   if (documentCondition) text = `{{- if ${documentCondition} }}\n${text}{{- end }}\n`;
   return text;
 }
@@ -39,6 +39,19 @@ export function expandConditionals(yaml: string): string {
     out.push(`${pad}{{- if ${decode(m[1] as string)} }}`, ...expandConditionals(block.join('\n')).split('\n'), `${pad}{{- end }}`);
   }
   return out.join('\n');
+}
+
+/** Each `eachItem` list item becomes a range over its list, one JSON item per element. */
+export function expandEachItems(yaml: string): string {
+  return yaml
+    .split('\n')
+    .flatMap((line) => {
+      const m = EACH_MARKER.exec(line);
+      if (!m) return [line];
+      const pad = m[1] as string;
+      return [`${pad}{{- range ${decode(m[3] as string)} }}`, `${pad}- {{ toJson . }}`, `${pad}{{- end }}`];
+    })
+    .join('\n');
 }
 
 /** A marker that is a whole scalar loses its quotes (the action prints YAML); one inside a string keeps them. */

@@ -13,6 +13,8 @@ function processValues(repository: string, cpu: string, memory: string, memoryLi
       requests: { cpu, memory, 'ephemeral-storage': '64Mi' },
       limits: { memory: memoryLimit, 'ephemeral-storage': '256Mi' },
     },
+    // Env vars of the operator's own, after the chart's (a changed one rolls the pods out).
+    extraEnv: [] as Record<string, unknown>[],
   };
 }
 

@@ -3,6 +3,18 @@ import { bool, int, obj, oneOf, quantity, str, stringList, stringMap, type Schem
 const dns1123 = { pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 };
 const natsSize = { pattern: '^[0-9]+[KMGT]B?$' };
 const secretName = (d: string) => str(d, dns1123);
+const envVar: Schema = {
+  type: 'object',
+  description: 'A container env var: name and value, or name and valueFrom (a Secret or ConfigMap key, a field).',
+  additionalProperties: false,
+  required: ['name'],
+  properties: {
+    name: str('Variable name.', { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
+    value: str('Its value (a string: quote numbers and booleans).'),
+    valueFrom: { type: 'object', description: 'Where Kubernetes reads the value from (secretKeyRef, configMapKeyRef, fieldRef).' },
+  },
+  oneOf: [{ required: ['value'] }, { required: ['valueFrom'] }],
+};
 
 function processSchema(name: string): Schema {
   return obj(`The ${name} process.`, {
@@ -33,6 +45,13 @@ function processSchema(name: string): Schema {
         },
       ),
     }),
+    extraEnv: {
+      type: 'array',
+      description:
+        "Extra env vars of this process's containers (main and migrations), after the chart's own; a name " +
+        'the chart already sets must not be repeated. Changing them rolls the pods out.',
+      items: envVar,
+    },
   });
 }
 

@@ -8,6 +8,10 @@ const proc = (repo: string, n: number) => ({
     requests: { cpu: `${n}00m`, memory: `${n}00Mi`, 'ephemeral-storage': `${n}0Mi` },
     limits: { memory: `${n}Gi`, 'ephemeral-storage': `${n}00Mi` },
   },
+  extraEnv: [
+    { name: `${repo.toUpperCase().replace('-', '_')}_FLAG`, value: String(n) },
+    { name: 'FROM_SECRET', valueFrom: { secretKeyRef: { name: 'extra', key: repo } } },
+  ],
 });
 
 export const everyKnob = {

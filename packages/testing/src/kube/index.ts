@@ -1,4 +1,7 @@
-// @converge/testing/kube: a local control plane (real kube-apiserver, etcd, kwok nodes) and the
-// pinned tools behind it, for the chart tests and the operator tests.
+// @converge/testing/kube: a local control plane (real kube-apiserver, etcd, kwok nodes), a real
+// one-node Kubernetes (containerd, kubelet, kube-proxy, CoreDNS) and the pinned tools behind them,
+// for the chart tests, the e2e tests and the operator tests.
 export * from './control-plane';
+export * from './kube-client';
+export * from './real-cluster';
 export * from './tools';

@@ -6,7 +6,9 @@ export const REPO = resolve(__dirname, '..', '..', '..', '..', '..');
 /** Where hack/tools/install.sh puts the pinned Go-built tools. */
 export const TOOLS_BIN = join(process.env.CONVERGE_CACHE ?? join(process.env.HOME ?? '/root', '.cache', 'converge'), 'bin');
 
-export type Tool = 'helm' | 'kwok' | 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kubectl' | 'skaffold' | 'kube-score';
+export type Tool =
+  | 'helm' | 'kwok' | 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kubectl' | 'skaffold'
+  | 'kube-score' | 'kubelet' | 'kube-proxy' | 'coredns';
 
 /**
  * Makes sure the pinned tools exist (hack/tools/install.sh: seconds when cached, a long Go build on a
