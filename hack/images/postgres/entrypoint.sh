@@ -26,11 +26,16 @@ init() {
   rm -f "$pwfile"
   printf 'host all all 0.0.0.0/0 scram-sha-256\nhost all all ::/0 scram-sha-256\n' >>"$PGDATA/pg_hba.conf"
   if [ -n "${POSTGRES_DB:-}" ]; then
-    pg_ctl -D "$PGDATA" -w -t 60 -o "-c listen_addresses='' -c unix_socket_directories=/tmp" start >/dev/null
+    # The setup server listens on a socket of its own, never on /tmp where the health check looks:
+    # otherwise the check passes during setup and clients meet the restart that follows it.
+    local setup_socket
+    setup_socket=$(mktemp -d /tmp/pg-setup.XXXXXX)
+    pg_ctl -D "$PGDATA" -w -t 60 -o "-c listen_addresses='' -c unix_socket_directories=$setup_socket" start >/dev/null
     for db in ${POSTGRES_DB//,/ }; do
-      psql -v ON_ERROR_STOP=1 -h /tmp -U "$user" -d postgres -qc "CREATE DATABASE \"$db\" OWNER \"$user\"" >/dev/null
+      psql -v ON_ERROR_STOP=1 -h "$setup_socket" -U "$user" -d postgres -qc "CREATE DATABASE \"$db\" OWNER \"$user\"" >/dev/null
     done
     pg_ctl -D "$PGDATA" -w -t 60 -m fast stop >/dev/null
+    rmdir "$setup_socket"
   fi
   echo "{\"msg\":\"PostgreSQL data directory initialised\",\"pgdata\":\"$PGDATA\",\"databases\":\"${POSTGRES_DB:-}\"}"
 }
