@@ -180,11 +180,12 @@ serve() {
   c=$C
   until_ok 120 "$c" curl -fsS "http://127.0.0.1:$port/readyz"
   curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || fail "/healthz"
-  # Read whole before matching: grep -q stops at the first match and curl then fails writing (exit 23).
-  local body
-  body=$(curl -fsS "http://127.0.0.1:$mport/metrics") || fail "/metrics on METRICS_PORT"
-  grep -q '^# HELP ' <<<"$body" || fail "/metrics on METRICS_PORT has no metric"
-  docker logs "$c" 2>&1 | sed -n 1p | jq -e 'has("msg")' >/dev/null || fail "the first log line is not JSON with a msg"
+  # Captured first: grep -q or head closing the pipe early would fail the writer under pipefail.
+  local metrics logs
+  metrics=$(curl -fsS "http://127.0.0.1:$mport/metrics") || fail "/metrics on METRICS_PORT"
+  grep -q '^# HELP ' <<<"$metrics" || fail "/metrics on METRICS_PORT is not Prometheus text"
+  logs=$(docker logs "$c" 2>&1)
+  jq -e 'has("msg")' <<<"${logs%%$'\n'*}" >/dev/null || fail "the first log line is not JSON with a msg: ${logs%%$'\n'*}"
   PORT_OF=$port
 }
 
@@ -194,7 +195,9 @@ check_user() {
   start_backends
   migrate "$uid" "$REF" -e JWT_KEY_FILE=/run/secrets/jwt.pem -v "$TMPD/jwt.pem:/run/secrets/jwt.pem:ro"
   serve "$uid" "$REF" "${SERVICE_ENV[@]}" -e JWT_KEY_FILE=/run/secrets/jwt.pem -v "$TMPD/jwt.pem:/run/secrets/jwt.pem:ro"
-  curl -fsS "http://127.0.0.1:$PORT_OF/.well-known/jwks.json" | jq -e '.keys | length == 1' >/dev/null || fail "JWKS"
+  local jwks
+  jwks=$(curl -fsS "http://127.0.0.1:$PORT_OF/.well-known/jwks.json") || fail "JWKS"
+  jq -e '.keys | length == 1' <<<"$jwks" >/dev/null || fail "JWKS: $jwks"
 }
 
 check_chat() {
@@ -216,7 +219,7 @@ check_web() {
   uid=$(image_uid)
   serve "$uid" "$REF"
   local page
-  page=$(curl -fsS "http://127.0.0.1:$PORT_OF/") || fail "GET / failed"
+  page=$(curl -fsS "http://127.0.0.1:$PORT_OF/") || fail "GET /"
   grep -qi '<!doctype html' <<<"$page" || fail "GET / does not serve the app"
 }
 
