@@ -10,7 +10,8 @@
 # build arg differs. Stage "build" runs the same npm targets as `make build` (hack/deps.sh, then the
 # workspace builds), so what ships is what the tests ran; then it reinstalls node_modules with the
 # process's production dependencies only and stages the files it runs from (docker/runtime-files.sh:
-# no tests, no fakes).
+# no tests, no fakes); npm's links to workspaces the process does not run (@converge/testing) go, as
+# they would dangle in the image.
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 # What `npm ci` reads, and nothing else: every package.json (found, so a new workspace needs no line
@@ -46,6 +47,9 @@ RUN if [ ! -f "${WORKSPACE:-none}/package.json" ] || [ -z "$PORT" ] || [ -z "$EN
 RUN if [ -f /etc/extra-ca-certs.pem ]; then export NODE_EXTRA_CA_CERTS=/etc/extra-ca-certs.pem; fi \
  && npm ci --omit=dev --workspace "$WORKSPACE" --no-audit --no-fund --loglevel=error --prefer-offline \
  && bash docker/runtime-files.sh "$WORKSPACE" /out \
+ && for link in node_modules/@converge/*; do \
+      [ -e "/out/$(readlink "$link" | sed 's#^\.\./\.\./##')" ] || rm "$link"; \
+    done \
  && test -f "/out/$WORKSPACE/$ENTRY"
 
 FROM ${NODE_IMAGE}

@@ -44,14 +44,3 @@ done
 # Outside node_modules: no compiled tests (dist/test, *.test.*), no test doubles (*.fakes.*), no tsc state.
 find "$out" -name node_modules -prune -o -type d -path '*/dist/test' -prune -exec rm -rf {} +
 find "$out" -name node_modules -prune -o -type f \( -name '*.test.*' -o -name '*.fakes.*' -o -name '*.tsbuildinfo' \) -exec rm -f {} +
-
-# npm links every workspace into node_modules/@converge, even with --omit=dev --workspace: a link to a
-# workspace the process does not run (@converge/testing) would dangle in the image (its target is not
-# staged), so it goes.
-for link in node_modules/@converge/*; do
-  [ -L "$link" ] || continue
-  target=$(readlink -f "$link")
-  keep=0
-  for dir in "${dirs[@]}"; do [ "$target" = "$PWD/$dir" ] && keep=1; done
-  [ $keep -eq 1 ] || rm -f "$link"
-done
