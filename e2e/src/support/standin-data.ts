@@ -4,6 +4,8 @@
 // Redis with replicas and failover: nothing here survives a pod restart, and nothing needs to.
 // Pure builders (no client, no clock): the fixture applies what they return.
 
+import { containerSecurityContext, podSecurityContext } from '@converge/cdk8s/pod-security';
+
 type Json = Record<string, any>;
 
 /** A Secret key the stand-in reads its password from (the chart's values name the same one). */
@@ -37,23 +39,6 @@ const SECRET_DIR = '/var/run/secrets/standin';
 
 const labelsOf = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'converge-standin' });
 
-/** The restricted Pod Security Standard, as the chart's own pods meet it. */
-function securityContexts(uid: number): { pod: Json; container: Json } {
-  return {
-    pod: { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: 'RuntimeDefault' } },
-    container: {
-      runAsNonRoot: true,
-      runAsUser: uid,
-      runAsGroup: uid,
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      privileged: false,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    },
-  };
-}
-
 interface PodProps {
   name: string;
   namespace: string;
@@ -67,7 +52,8 @@ interface PodProps {
 
 function deploymentAndService(p: PodProps): Json[] {
   const labels = labelsOf(p.name);
-  const sc = securityContexts(p.uid);
+  // The restricted Pod Security Standard, from the chart's own builders.
+  const sc = { pod: podSecurityContext(p.uid), container: containerSecurityContext(p.uid) };
   const deployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
