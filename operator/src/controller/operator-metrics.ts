@@ -1,0 +1,24 @@
+import { Counter, Gauge, Histogram, type Metrics } from '@converge/runtime';
+
+export interface OperatorMetrics {
+  reconciles: Counter<'result'>;
+  failovers: Counter<'kind'>;
+  promoteSeconds: Histogram<'kind'>;
+  leader: Gauge;
+}
+
+export function operatorMetrics(m: Metrics): OperatorMetrics {
+  const registers = [m.registry];
+  return {
+    reconciles: new Counter({ name: 'converge_operator_reconciles_total', help: 'Reconcile passes by result (ok, error)', labelNames: ['result'] as const, registers }),
+    failovers: new Counter({ name: 'converge_operator_failovers_total', help: 'Primary changes by kind (failover, switchover)', labelNames: ['kind'] as const, registers }),
+    promoteSeconds: new Histogram({
+      name: 'converge_operator_promote_seconds',
+      help: 'Seconds from the primary failing its first check (or a switchover starting) to a replica promoted',
+      labelNames: ['kind'] as const,
+      buckets: [0.5, 1, 2, 3, 5, 7.5, 10, 15, 30, 60],
+      registers,
+    }),
+    leader: new Gauge({ name: 'converge_operator_leader', help: '1 while this replica holds the Lease and reconciles', registers }),
+  };
+}
