@@ -41,17 +41,18 @@ export const PostgresClusterSpec = z
       })
       .optional(),
     parameters: z
-      .record(z.string(), z.string())
+      .record(z.string().max(63), z.string().max(256))
       .optional()
       .describe(`PostgreSQL parameters, from an allow-list: ${ALLOWED_PARAMETERS.join(', ')}.`)
-      .meta(
-        cel([
+      .meta({
+        maxProperties: ALLOWED_PARAMETERS.length,
+        ...cel([
           {
             rule: `self.all(k, k in [${ALLOWED_PARAMETERS.map((p) => `'${p}'`).join(', ')}])`,
             message: `only these PostgreSQL parameters may be set: ${ALLOWED_PARAMETERS.join(', ')}`,
           },
         ]),
-      ),
+      }),
     synchronous: SynchronousSpec.default({ mode: 'quorum', number: 1 }),
     failoverDelaySeconds: z
       .number()

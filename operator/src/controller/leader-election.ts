@@ -1,4 +1,4 @@
-import type { CoordinationV1Api, V1Lease } from '@kubernetes/client-node';
+import { type CoordinationV1Api, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
 
 export interface LeaseTiming {
   durationSeconds: number;
@@ -89,8 +89,9 @@ export class LeaderElector {
     const spec = {
       holderIdentity: this.identity,
       leaseDurationSeconds: this.timing.durationSeconds,
-      renewTime: now as unknown as V1Lease['spec'] extends infer S ? S extends { renewTime?: infer T } ? T : never : never,
-      acquireTime: (taking ? now : lease?.spec?.acquireTime ?? now) as never,
+      // MicroTime: the API server refuses a Date serialised with milliseconds only.
+      renewTime: new V1MicroTime(now.getTime()),
+      acquireTime: taking || !lease?.spec?.acquireTime ? new V1MicroTime(now.getTime()) : lease.spec.acquireTime,
       leaseTransitions: (lease?.spec?.leaseTransitions ?? 0) + (taking && lease?.spec?.holderIdentity ? 1 : 0),
     };
     try {
