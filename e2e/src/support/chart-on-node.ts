@@ -5,7 +5,7 @@
 import { chownSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from '@converge/testing/kube';
-import { ensureImages, type ImageEntry, type ImageName, type NodeCluster, startNode } from './cluster';
+import { ensureImages, IMAGES, type ImageEntry, type ImageName, type NodeCluster, startNode } from './cluster';
 import { type PodInfo, podsOf, workloadsNotReady } from './kube-state';
 import {
   buildPrerequisites,
@@ -44,11 +44,21 @@ export interface ChartOnNode {
 
 const log = (msg: string) => console.log(`# chart-on-node: ${msg}`);
 
-/** `dir`: where the node keeps its state (a temp dir by default; `make cluster` keeps .dev/cluster). */
-export async function startChartOnNode(o: { dir?: string } = {}): Promise<ChartOnNode> {
+export interface ChartOnNodeOptions {
+  /** Where the node keeps its state (a temp dir by default; `make cluster` keeps .dev/cluster). */
+  dir?: string;
+  /** More values files after hack/kube/values-node.yaml (the operator-mode overlay, for instance). */
+  valuesFiles?: string[];
+  /** More images to import (the operator's). */
+  images?: readonly ImageName[];
+  /** More objects to apply before `helm install` (volumes the release will claim), given the node's state dir. */
+  prerequisites?: (nodeDir: string) => unknown[];
+}
+
+export async function startChartOnNode(o: ChartOnNodeOptions = {}): Promise<ChartOnNode> {
   const t0 = Date.now();
   const elapsed = () => `+${Math.round((Date.now() - t0) / 1000)}s`;
-  const images = ensureImages();
+  const images = ensureImages([...IMAGES, ...(o.images ?? [])]);
   log(`images ready ${elapsed()}`);
   const cluster = startNode(o.dir);
   log(`node up ${elapsed()}`);
@@ -83,8 +93,10 @@ export async function startChartOnNode(o: { dir?: string } = {}): Promise<ChartO
         images: { postgres: images.postgres.ref, redis: images.redis.ref },
       }),
     );
+    if (o.prerequisites) cluster.apply(o.prerequisites(cluster.dir));
     // helm waits for nothing: the wait below reports what is not Ready yet, with the reason.
-    cluster.helm(['install', RELEASE, CHART_DIR, '-n', NAMESPACE, '-f', VALUES_FILE], 5 * 60_000);
+    const files = [VALUES_FILE, ...(o.valuesFiles ?? [])].flatMap((f) => ['-f', f]);
+    cluster.helm(['install', RELEASE, CHART_DIR, '-n', NAMESPACE, ...files], 5 * 60_000);
     log(`helm install done ${elapsed()}`);
     await waitAllReady(cluster, CLUSTER_READY_MS - (Date.now() - t0));
     log(`every Deployment and StatefulSet Ready ${elapsed()}`);

@@ -8,7 +8,8 @@ export type NodeCluster = RealCluster;
 
 /** The images the chart on the node runs (the base images are only their parents). */
 export const IMAGES = ['postgres', 'redis', 'nats', 'user', 'chat', 'web'] as const;
-export type ImageName = (typeof IMAGES)[number];
+/** The operator's image, imported only by the tests that run it. */
+export type ImageName = (typeof IMAGES)[number] | 'operator';
 
 export function startNode(dir?: string): NodeCluster {
   return RealCluster.start(dir);

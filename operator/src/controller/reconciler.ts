@@ -19,6 +19,10 @@ import { computeStatus } from './status';
 /** What the operator remembers between passes; all of it can be lost (a restart only delays a failover). */
 interface Memory {
   primaryFailingSince?: number;
+  /** What was last applied, by object, and when: unchanged objects are re-applied only every RESYNC_MS. */
+  applied: Map<string, { json: string; at: number }>;
+  /** The last warning Event per action kind: the same failure every second is one Event, not hundreds. */
+  lastWarning: Map<string, string>;
   /** Orders still running, by instance (clone and rejoin take a while; a pass never repeats one). */
   inFlight: Set<string>;
 }
@@ -31,6 +35,9 @@ export interface ReconcilerDeps {
   defaults: InstanceDefaults;
   pods: () => readonly V1Pod[];
 }
+
+/** Owned objects are re-applied at least this often even when unchanged: someone may have edited them. */
+const RESYNC_MS = 30_000;
 
 const podReady = (p: V1Pod | undefined) => !!p?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
 
@@ -50,14 +57,21 @@ export class Reconciler {
   async reconcile(c: PostgresCluster): Promise<void> {
     const { kube } = this.deps;
     const key = `${c.metadata.namespace}/${c.metadata.name}`;
-    const mem = this.memory.get(key) ?? { inFlight: new Set() };
+    const mem: Memory = this.memory.get(key) ?? { inFlight: new Set(), applied: new Map(), lastWarning: new Map() };
     this.memory.set(key, mem);
     const ns = c.metadata.namespace;
     const cluster = c.metadata.name;
     const n = names(cluster);
 
     for (const s of buildSecrets(c, () => randomBytes(24).toString('base64url'))) await kube.createIfAbsent(s);
-    for (const o of [buildConfigMap(c), ...buildServices(c), buildPdb(c)]) await kube.apply(o);
+    for (const o of [buildConfigMap(c), ...buildServices(c), buildPdb(c)]) {
+      const id = `${String(o.kind)}/${String((o.metadata as { name: string }).name)}`;
+      const json = JSON.stringify(o);
+      const last = mem.applied.get(id);
+      if (last && last.json === json && Date.now() - last.at < RESYNC_MS) continue;
+      await kube.apply(o);
+      mem.applied.set(id, { json, at: Date.now() });
+    }
 
     const claims = (
       await kube.core.listNamespacedPersistentVolumeClaim({ namespace: ns, labelSelector: `${LABEL_CLUSTER}=${cluster}` })
@@ -122,8 +136,10 @@ export class Reconciler {
           await kube.patchStatus(ns, cluster, status);
         }
       } catch (e) {
-        this.deps.log.warn({ cluster: key, action: a.kind, err: String((e as Error).message) }, 'action failed');
-        await kube.event(c.metadata, 'Warning', `${a.kind}Failed`, String((e as Error).message).slice(0, 500));
+        const message = String((e as Error).message).slice(0, 500);
+        this.deps.log.warn({ cluster: key, action: a.kind, err: message }, 'action failed');
+        if (mem.lastWarning.get(a.kind) !== message) await kube.event(c.metadata, 'Warning', `${a.kind}Failed`, message);
+        mem.lastWarning.set(a.kind, message);
       }
     }
 
