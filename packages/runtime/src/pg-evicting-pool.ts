@@ -4,7 +4,7 @@
 // still be running. Each client here remembers the first error after which it must not be reused, and
 // the pool hands that error to `release`, so every caller (our transactions, pool.query, TypeORM's
 // query runners) evicts it without having to know.
-import pg = require('pg');
+import pg from 'pg';
 import type { PoolClient, PoolConfig } from 'pg';
 import { mustEvictConnection } from './pg-errors';
 
