@@ -40,6 +40,16 @@ export interface ChatClientOptions {
   ackTimeoutMs?: number;
 }
 
+/**
+ * Wait before retry `attempt` (1, 2, ...) of a send refused UNAVAILABLE or not acked: doubling from
+ * 100 ms to 2 s, so a failover's outage is not hammered, and jittered so ten clients do not retry in
+ * step. Pure (random in, delay out) for its test.
+ */
+export function retryDelayMs(attempt: number, random = Math.random()): number {
+  const base = Math.min(100 * 2 ** Math.max(0, attempt - 1), 2000);
+  return Math.round(base * (0.5 + random / 2));
+}
+
 export interface SendResult {
   message: Message;
   /** From the first attempt to the ack, retries and reconnects included. */
@@ -59,6 +69,10 @@ export class ChatClient {
   shutdownHints = 0;
   /** Successful connections after the first. */
   reconnects = 0;
+  /** Send attempts after the first, over all sends (UNAVAILABLE, no ack in time, no connection). */
+  retries = 0;
+  /** Refusals and timeouts that led to a retry, by ack error code or `timeout`. */
+  readonly retryReasons = new Map<string, number>();
   /** The addresses this client connected to, in order. */
   readonly connectedTo: string[] = [];
   private socket: Socket | undefined;
@@ -82,6 +96,7 @@ export class ChatClient {
     let last = '';
     while (Date.now() - t0 < deadlineMs) {
       attempts++;
+      if (attempts > 1) this.retries++;
       try {
         const s = await this.ensureSocket(this.o.reconnectUrl ?? this.o.url, deadlineMs - (Date.now() - t0));
         const ack = await s
@@ -94,14 +109,18 @@ export class ChatClient {
         last = ack.error?.code ?? 'refused';
         // A draining pod refuses with UNAVAILABLE: reconnect (to another pod) and retry.
         if (last !== 'UNAVAILABLE' && last !== 'RATE_LIMITED') throw new Error(`send ${clientMsgId} refused: ${JSON.stringify(ack.error)}`);
-        if (last === 'UNAVAILABLE') this.dropSocket();
-        await sleep(last === 'RATE_LIMITED' ? 500 : 100);
+        this.countRetry(last);
+        // UNAVAILABLE from a draining pod: reconnect (to another pod). From a pod whose database is
+        // failing over, the socket is fine: keep it, back off, and resend the same clientMsgId.
+        if (last === 'UNAVAILABLE' && ack.error?.message?.includes('shutting down')) this.dropSocket();
+        await sleep(last === 'RATE_LIMITED' ? 500 : retryDelayMs(attempts));
       } catch (e) {
         if (e instanceof Error && e.message.startsWith(`send ${clientMsgId} refused`)) throw e;
         last = String(e);
+        this.countRetry('timeout');
         // No ack in time: the pod may be gone; a fresh connection decides.
         this.dropSocket();
-        await sleep(200);
+        await sleep(retryDelayMs(attempts));
       }
     }
     throw new Error(`send ${clientMsgId}: no ack within ${deadlineMs} ms after ${attempts} attempts (${last})`);
@@ -142,6 +161,10 @@ export class ChatClient {
   close(): void {
     this.closed = true;
     this.dropSocket();
+  }
+
+  private countRetry(reason: string): void {
+    this.retryReasons.set(reason, (this.retryReasons.get(reason) ?? 0) + 1);
   }
 
   private hold(m: Message): void {

@@ -12,6 +12,10 @@ export interface SteadyLoad {
   /** Stops sending and waits for the sends in flight to end. */
   stop(): Promise<void>;
   acked(): Message[];
+  /** Retried send attempts so far, all clients together (same clientMsgId each time). */
+  retries(): number;
+  /** Why they were retried: ack error code or `timeout`, summed over the clients. */
+  retryReasons(): Record<string, number>;
 }
 
 export function startSteadyLoad(clients: ChatClient[], o: { intervalMs: number; maxPerClient: number; label: string }): SteadyLoad {
@@ -37,6 +41,12 @@ export function startSteadyLoad(clients: ChatClient[], o: { intervalMs: number; 
       await Promise.all(loops);
     },
     acked: () => results.map((r) => r.message),
+    retries: () => clients.reduce((n, c) => n + c.retries, 0),
+    retryReasons: () => {
+      const out: Record<string, number> = {};
+      for (const c of clients) for (const [k, n] of c.retryReasons) out[k] = (out[k] ?? 0) + n;
+      return out;
+    },
   };
 }
 

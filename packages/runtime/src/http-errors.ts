@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { AppError, type ErrorBody, type ErrorCode, httpStatusOf } from '@converge/protocol';
+import { pgFailureKind } from './pg-errors';
 
 const STATUS_CODES: Record<number, ErrorCode> = {
   400: 'VALIDATION_FAILED',
@@ -14,16 +15,17 @@ const STATUS_CODES: Record<number, ErrorCode> = {
   503: 'UNAVAILABLE',
 };
 
-/** Errors from drivers that mean "a backend is down": the caller may retry, so 503, not 500. */
+/**
+ * Errors from drivers that mean "a backend is down or moved": the caller may retry, so 503 UNAVAILABLE
+ * with Retry-After, never a 500. For PostgreSQL that includes a write that landed on a replica (25006,
+ * mid-failover) and a rolled-back serialization failure or deadlock (40001, 40P01): nothing committed,
+ * and a send's retry with the same clientMsgId is exact anyway.
+ */
 export function isBackendUnavailable(e: unknown): boolean {
   if (!(e instanceof Error)) return false;
-  const code = (e as Error & { code?: unknown }).code;
-  if (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P03', '08006', '08001', '08003'].includes(code)) {
-    return true;
-  }
-  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Connection is closed|MaxRetriesPerRequest/i.test(
-    e.message,
-  );
+  if (pgFailureKind(e) !== undefined) return true;
+  // Redis (ioredis) outages.
+  return /Connection is closed|MaxRetriesPerRequest/i.test(e.message);
 }
 
 /**

@@ -17,3 +17,5 @@ export * from './nats';
 export * from './nats-subscription-loop';
 export * from './outbox';
 export * from './pg-pool';
+export * from './pg-errors';
+export * from './pg-evicting-pool';

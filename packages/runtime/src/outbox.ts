@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { NatsLink } from './nats';
+import { mustEvictConnection } from './pg-errors';
 
 /**
  * The outbox table, shared by every service's migrations: an event row commits in the same
@@ -96,6 +97,8 @@ export class OutboxRelay {
     if (!js) return 0;
     const client = await this.o.pool.connect();
     let published = 0;
+    // A pass that failed on a dead or read-only connection (a failover) must not hand it back.
+    let evict: Error | undefined;
     try {
       await client.query('BEGIN');
       const { rows } = await client.query<{ id: string; event_id: string; subject: string; payload: unknown }>(
@@ -120,10 +123,11 @@ export class OutboxRelay {
         ]);
       }
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      if (mustEvictConnection(err)) evict = err as Error;
+      await client.query('ROLLBACK').catch((e: unknown) => (evict ??= e as Error));
       throw err;
     } finally {
-      client.release();
+      client.release(evict);
     }
     if (published) this.o.logger.debug({ published }, 'Outbox events published');
     return published;

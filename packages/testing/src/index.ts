@@ -7,3 +7,4 @@ export * from './rest-client';
 export * from './postgres-server';
 export * from './redis-sentinel';
 export * from './graphql-abuse';
+export * from './tcp-proxy';

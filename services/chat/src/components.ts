@@ -1,7 +1,9 @@
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { CHAT_STREAM } from '@converge/protocol';
 import {
   assertRedisAuthenticated,
+  checkWritable,
+  createServingPool,
   createMetrics,
   createRedis,
   databaseUrl,
@@ -74,11 +76,13 @@ export async function buildComponents(config: ChatConfig, logger: Logger): Promi
   const url = databaseUrl(config);
   await runMigrations(url, (fn) => withAdvisoryLock(url, MIGRATION_LOCK, fn));
 
-  const pool = new Pool({ connectionString: url, max: config.DATABASE_POOL_SIZE, connectionTimeoutMillis: 3000 });
+  // Serving pools: a connection a failover broke or moved to a replica is destroyed, never reused;
+  // connects, statements and half-open sockets are bounded (PG_SERVING_DEFAULTS).
+  const pool = createServingPool({ connectionString: url, max: config.DATABASE_POOL_SIZE });
   // An idle client dropped by the server (restart, failover) is reported here; without a listener
   // the pool's 'error' event would crash the process. The next query reconnects.
   pool.on('error', (err) => logger.warn({ err: err.message }, 'PostgreSQL client failed'));
-  const relayPool = new Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 3000 });
+  const relayPool = createServingPool({ connectionString: url, max: 2 });
   relayPool.on('error', (err) => logger.warn({ err: err.message }, 'Outbox relay pool client failed'));
   const chatMetrics = createChatMetrics(metrics, pool);
 
@@ -136,11 +140,13 @@ export async function buildComponents(config: ChatConfig, logger: Logger): Promi
 }
 
 /**
- * Readiness: PostgreSQL only. Without Redis or NATS the pod still stores and acks sends (real time
- * and events catch up afterwards), so taking it out of the Service would only make things worse.
+ * Readiness: PostgreSQL only, and writable. Without Redis or NATS the pod still stores and acks sends
+ * (real time and events catch up afterwards), so taking it out of the Service would only make things
+ * worse. A PostgreSQL that is down or read-only (mid-failover) takes sends down too: not ready until
+ * the pool reaches a primary again, which it does by itself.
  */
 export function registerReadiness(c: ChatComponents): void {
-  c.health.add('postgres', () => c.pool.query('SELECT 1'));
+  c.health.add('postgres', () => checkWritable(c.pool));
 }
 
 /** Background work, started once the server listens. */

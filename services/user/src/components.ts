@@ -1,8 +1,10 @@
 import type Redis from 'ioredis';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
 import {
   assertRedisAuthenticated,
+  checkWritable,
+  createServingPool,
   createMetrics,
   createRedis,
   databaseUrl,
@@ -24,7 +26,7 @@ import { systemClock } from './domain/ports';
 import { UserService } from './domain/user.service';
 import { RedisLoginThrottle } from './limits/login-throttle';
 import { RedisSearchLimiter } from './limits/search-limiter';
-import { createDataSource, MIGRATION_LOCK } from './persistence/data-source';
+import { createDataSource, MIGRATION_LOCK, poolOf } from './persistence/data-source';
 import { TypeOrmRefreshTokenStore } from './persistence/refresh-token.store';
 import { TypeOrmUserRepository } from './persistence/user.repository';
 import { AccessTokens } from './security/access-tokens';
@@ -85,6 +87,17 @@ function throttleRedis(config: UserConfig, logger: Logger): Redis {
   return redis;
 }
 
+/** Pending migrations, one pod at a time, on a data source of their own: no serving timeouts cut a long DDL. */
+async function migrate(url: string): Promise<void> {
+  const ds = createDataSource(url, 1, 'migrate');
+  await ds.initialize();
+  try {
+    await withAdvisoryLock(url, MIGRATION_LOCK, () => ds.runMigrations({ transaction: 'each' }));
+  } finally {
+    await ds.destroy();
+  }
+}
+
 /** Loads the signing keys, connects and migrates PostgreSQL, and builds the clients and domain services. */
 export async function buildComponents(config: UserConfig, logger: Logger): Promise<UserComponents> {
   const c = config;
@@ -95,14 +108,14 @@ export async function buildComponents(config: UserConfig, logger: Logger): Promi
   const keys = await loadKeySet(c.JWT_KEY_FILE, c.JWT_PREVIOUS_KEY_FILE);
   const dataSource = createDataSource(url, c.DATABASE_POOL_SIZE);
   await initializeCreatingDatabase(dataSource, url, logger);
-  await withAdvisoryLock(url, MIGRATION_LOCK, () => dataSource.runMigrations({ transaction: 'each' }));
+  await migrate(url);
   const redis = throttleRedis(c, logger);
   const nats = new NatsLink(c.NATS_URL, 'converge-user', logger, async (nc) => {
     const jsm = await nc.jetstreamManager();
     await ensureStream(jsm, USERS_STREAM, Object.values(USER_SUBJECTS));
     await ensureStream(jsm, SESSIONS_STREAM, Object.values(SESSION_SUBJECTS));
   }, natsAuth(c));
-  const relayPool = new Pool({ connectionString: url, max: 2 });
+  const relayPool = createServingPool({ connectionString: url, max: 2 });
   // An idle client dropped by the server (restart, failover) is reported here; without a listener the
   // pool's 'error' event would crash the process. The relay's next pass reconnects.
   relayPool.on('error', (err) => logger.warn({ err: err.message }, 'Outbox relay pool client failed'));
@@ -142,9 +155,12 @@ export async function buildComponents(config: UserConfig, logger: Logger): Promi
   return { logger, metrics, health: new HealthRegistry(), keys, dataSource, redis, nats, relayPool, relay, tokens, auth, users, searchLimiter };
 }
 
-/** Readiness: PostgreSQL, Redis and NATS must all answer. */
+/**
+ * Readiness: PostgreSQL (writable: a read-only one is a replica mid-failover, and registrations,
+ * logins and refreshes all write), Redis and NATS must all answer.
+ */
 export function registerReadiness(c: UserComponents): void {
-  c.health.add('postgres', () => c.dataSource.query('SELECT 1'));
+  c.health.add('postgres', () => checkWritable(poolOf(c.dataSource)));
   c.health.add('redis', () => c.redis.ping());
   c.health.add('nats', () => c.nats.check());
 }

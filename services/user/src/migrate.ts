@@ -7,7 +7,7 @@ async function migrate(): Promise<void> {
   const config = loadUserConfig({ JWT_KEY_FILE: 'unused', ...process.env });
   const url = databaseUrl(config);
   await ensureDatabase(url);
-  const ds = createDataSource(url, 2);
+  const ds = createDataSource(url, 2, 'migrate');
   await ds.initialize();
   const ran = await withAdvisoryLock(url, MIGRATION_LOCK, () => ds.runMigrations({ transaction: 'each' }));
   console.log(JSON.stringify({ level: 'info', service: 'user', msg: 'Migrations applied', count: ran.length }));

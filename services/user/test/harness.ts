@@ -48,12 +48,17 @@ export function baseEnv(db: { url: string }, nats: { url: string }, keyFile: str
   };
 }
 
-export async function startHarness(overrides: Record<string, string> = {}): Promise<Harness> {
+export interface HarnessOptions {
+  /** The DATABASE_URL the service gets for its fresh database (a proxy's, say). @default the database's own */
+  databaseUrl?: (url: string) => string;
+}
+
+export async function startHarness(overrides: Record<string, string> = {}, o: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'converge-user-test-'));
   const keyFile = writeKey(dir);
   const db = await createTestDatabase('user_test');
   const nats = await startNatsServer();
-  const env = { ...baseEnv(db, nats, keyFile), ...overrides };
+  const env = { ...baseEnv({ url: o.databaseUrl?.(db.url) ?? db.url }, nats, keyFile), ...overrides };
   const svc = await startUserService(loadUserConfig(env), {
     handleSignals: false,
     logger: createLogger('user', 'silent'),

@@ -124,6 +124,15 @@ describe('login', () => {
     await auth.login({ username: 'dave', password: 'password123' }, '192.0.2.9');
   });
 
+  test('logins that failed on the database (a failover) cost no attempt: the user is not locked out after it', async () => {
+    const find = users.findByUsername.bind(users);
+    users.findByUsername = () => Promise.reject(Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' }));
+    for (let i = 0; i < 10; i++) await assert.rejects(auth.login({ username: 'dave', password: 'password123' }, IP), { code: 'ECONNRESET' });
+    users.findByUsername = find;
+    assert.equal(throttle.failureCounts.get(`dave|${IP}`), 0);
+    assert.equal((await auth.login({ username: 'dave', password: 'password123' }, IP)).user.username, 'dave');
+  });
+
   test('a success clears the failures', async () => {
     for (let i = 0; i < 4; i++) await rejectsWith(auth.login({ username: 'dave', password: 'nope-nope' }, IP), 'UNAUTHENTICATED');
     await auth.login({ username: 'dave', password: 'password123' }, IP);

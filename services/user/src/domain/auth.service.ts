@@ -80,8 +80,17 @@ export class AuthService {
       this.observer.login('throttled');
       throw e;
     }
-    const user = await this.users.findByUsername(body.username);
-    const ok = await this.passwords.verify(user?.passwordHash, body.password);
+    let user: Awaited<ReturnType<UserRepository['findByUsername']>>;
+    let ok: boolean;
+    try {
+      user = await this.users.findByUsername(body.username);
+      ok = await this.passwords.verify(user?.passwordHash, body.password);
+    } catch (e) {
+      // No verdict on the password (the database is down or failing over): the client retries the
+      // UNAVAILABLE, and attempts nobody judged must not lock the account for the window.
+      await this.throttle.refund(body.username, ip);
+      throw e;
+    }
     if (!user || !ok) {
       this.observer.login('bad_credentials', user?.id);
       throw new AppError('UNAUTHENTICATED', 'wrong username or password');

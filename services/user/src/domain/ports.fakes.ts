@@ -147,6 +147,11 @@ export class MemoryThrottle implements LoginThrottle {
     this.failureCounts.delete(`${username}|${ip}`);
   }
 
+  async refund(username: string, ip: string): Promise<void> {
+    const k = `${username}|${ip}`;
+    this.failureCounts.set(k, Math.max(0, (this.failureCounts.get(k) ?? 0) - 1));
+  }
+
   async consumeRegistration(ip: string): Promise<void> {
     const n = (this.registrationCounts.get(ip) ?? 0) + 1;
     this.registrationCounts.set(ip, n);

@@ -69,6 +69,11 @@ export interface LoginThrottle {
   reserve(username: string, ip: string): Promise<void>;
   /** The attempt was a success: this username+IP's failures are forgotten, its other attempts given back. */
   succeeded(username: string, ip: string): Promise<void>;
+  /**
+   * The attempt reached no verdict (the database was down or failing over): what `reserve` took is
+   * given back, so a user retrying through an outage is not locked out by attempts never judged.
+   */
+  refund(username: string, ip: string): Promise<void>;
   /** Throws RATE_LIMITED when this IP registered too often. */
   consumeRegistration(ip: string): Promise<void>;
 }

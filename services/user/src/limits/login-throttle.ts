@@ -93,6 +93,14 @@ export class RedisLoginThrottle implements LoginThrottle {
     ]);
   }
 
+  async refund(username: string, ip: string): Promise<void> {
+    await Promise.all([
+      giveBack(this.pair, RedisLoginThrottle.pairKey(username, ip)),
+      giveBack(this.ip, ip),
+      giveBack(this.account, username),
+    ]);
+  }
+
   async consumeRegistration(ip: string): Promise<void> {
     try {
       await this.registrations.consume(ip);
