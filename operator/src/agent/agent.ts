@@ -16,11 +16,8 @@ import { startupAction } from './startup-rule';
 /** An order that does not fit the current state: answered 409, nothing was changed. */
 export class OrderConflict extends Error {}
 
-export interface OrderBody {
-  primaryHost?: string;
-  primaryPort?: number;
-  wipe?: boolean;
-}
+/** An order's body as received: the fields are checked by the order that needs them. */
+export type OrderBody = Partial<CloneOrder>;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -135,31 +132,24 @@ export class Agent {
   private async createRolesAndDatabases(): Promise<void> {
     const { replication, app } = this.cfg;
     const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
-    // One session: passwords must never reach the server log (an error would log the statement), and
-    // with synchronous_standby_names set and no standby yet, a commit would wait for ever.
-    const statements = [
-      "SET log_min_error_statement = 'panic'",
-      "SET log_statement = 'none'",
-      "SET synchronous_commit = 'local'",
-      `DO $$ BEGIN
-         IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${lit(replication.username)}) THEN
-           CREATE ROLE ${replication.username} WITH REPLICATION LOGIN;
-         END IF;
-         IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${lit(app.username)}) THEN
-           CREATE ROLE ${app.username} WITH LOGIN;
-         END IF;
-       END $$`,
-      `ALTER ROLE ${replication.username} WITH REPLICATION LOGIN PASSWORD ${lit(replication.password)}`,
-      `ALTER ROLE ${app.username} WITH LOGIN PASSWORD ${lit(app.password)}`,
-    ];
-    await this.sql(statements.join(';\n')).catch((e: unknown) => {
-      // The driver's message may quote the statement: report only that creating the roles failed.
-      throw new Error(`creating the roles failed: ${(e as { code?: string }).code ?? 'unknown error'}`);
-    });
+    // Passwords must never reach the server log (an error would log the statement), and with
+    // synchronous_standby_names set and no standby yet, a commit would wait for ever.
+    const session = {
+      options: '-c log_min_error_statement=panic -c log_statement=none -c synchronous_commit=local',
+    };
+    const run = (sql: string, params: unknown[] = []) =>
+      this.sql(sql, params, session).catch((e: unknown) => {
+        // The driver's message may quote the statement: report only what failed and its code.
+        throw new Error(`bootstrap SQL failed (${(e as { code?: string }).code ?? 'unknown'}): ${sql.split(' ').slice(0, 3).join(' ')}`);
+      });
+    const exists = async (sql: string, name: string) => (await run(sql, [name])).length > 0;
+    if (!(await exists('SELECT 1 FROM pg_roles WHERE rolname = $1', replication.username))) await run(`CREATE ROLE ${replication.username}`);
+    if (!(await exists('SELECT 1 FROM pg_roles WHERE rolname = $1', app.username))) await run(`CREATE ROLE ${app.username}`);
+    await run(`ALTER ROLE ${replication.username} WITH REPLICATION LOGIN PASSWORD ${lit(replication.password)}`);
+    await run(`ALTER ROLE ${app.username} WITH LOGIN PASSWORD ${lit(app.password)}`);
     for (const db of this.cfg.postgres.databases) {
-      const exists = await this.sql('SELECT 1 FROM pg_database WHERE datname = $1', [db]);
-      if (exists.length === 0) await this.sql(`SET synchronous_commit = 'local'; CREATE DATABASE ${db} OWNER ${app.username}`);
-      else await this.sql(`SET synchronous_commit = 'local'; ALTER DATABASE ${db} OWNER TO ${app.username}`);
+      if (await exists('SELECT 1 FROM pg_database WHERE datname = $1', db)) await run(`ALTER DATABASE ${db} OWNER TO ${app.username}`);
+      else await run(`CREATE DATABASE ${db} OWNER ${app.username}`);
     }
   }
 
@@ -209,6 +199,9 @@ export class Agent {
       if (i > 600) throw new Error('still in recovery after pg_promote');
       await sleep(100);
     }
+    // pg_rewind on the old primary reads this server's control file: until a checkpoint writes the
+    // new timeline there, it would find "the same timeline" and skip a rewind that is needed.
+    await this.sql('CHECKPOINT');
     // postgres removed standby.signal; our files follow, so a later start does not point at the old primary.
     this.data.configure(this.cfg.pgData, undefined);
     this.setState('running', 'primary');

@@ -5,10 +5,11 @@ import type { AgentConfig } from './config';
 import { timelineOfWalFile } from './controldata';
 import type { StandbyInfo } from './protocol';
 
-export type LocalSql = <T = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<T[]>;
+/** `options`: server settings for this one session (`-c name=value ...`). */
+export type LocalSql = <T = Record<string, unknown>>(sql: string, params?: unknown[], session?: { options?: string }) => Promise<T[]>;
 
 export function localSql(cfg: Pick<AgentConfig, 'socketDir' | 'pgPort' | 'superuser'>): LocalSql {
-  return async <T>(sql: string, params: unknown[] = []) => {
+  return async <T>(sql: string, params: unknown[] = [], session: { options?: string } = {}) => {
     const c = new Client({
       host: cfg.socketDir,
       port: cfg.pgPort,
@@ -17,6 +18,7 @@ export function localSql(cfg: Pick<AgentConfig, 'socketDir' | 'pgPort' | 'superu
       connectionTimeoutMillis: 3000,
       query_timeout: 10_000,
       application_name: 'converge-agent',
+      ...(session.options ? { options: session.options } : {}),
     });
     // A socket error after connect must not become an uncaught exception in PID 1.
     c.on('error', () => undefined);

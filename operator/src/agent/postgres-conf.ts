@@ -80,6 +80,9 @@ export function convergeConf(
     hot_standby: 'on',
     max_wal_senders: cfg.postgres.parameters.max_wal_senders ?? '10',
     max_replication_slots: cfg.postgres.parameters.max_replication_slots ?? '10',
+    // pg_rewind reads back to the last checkpoint before the fork, and a crashed primary's own crash
+    // recovery checkpoint would otherwise recycle that WAL (there is no archive to restore it from).
+    wal_keep_size: cfg.postgres.parameters.wal_keep_size ?? '256MB',
     // Ignored while in recovery; in force on the instance once it is promoted.
     synchronous_standby_names: cfg.postgres.synchronous,
     synchronous_commit: 'on',
