@@ -69,8 +69,13 @@ export interface CloneOrder {
   /** Where to take the base backup from and stream from afterwards (the `<cluster>-rw` Service). */
   primaryHost: string;
   primaryPort: number;
+  /**
+   * `clone` only: replace whatever data is there (an old primary pg_rewind could not rejoin). Without
+   * it, clone refuses a primary's data (409) and starts existing replica data as it is.
+   */
+  wipe?: boolean;
 }
-export type RejoinOrder = CloneOrder;
+export type RejoinOrder = Omit<CloneOrder, 'wipe'>;
 
 /**
  * The orders, each `POST /<name>`:
