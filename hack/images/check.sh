@@ -88,6 +88,49 @@ check_postgres() {
     && fail "a wrong password was accepted"
   out=$(docker exec "$c" id -u)
   [ "$out" = "$uid" ] || fail "runs as $out"
+  check_postgres_agent "$uid"
+}
+
+# The same image as the operator's instance pods run it: tini, then the agent, which bootstraps a primary
+# when asked and answers /status with the token only.
+check_postgres_agent() {
+  local uid=$1 port aport c s token=tok-$RANDOM$RANDOM out
+  port=$(free_port); aport=$(free_port)
+  for k in superuser replication app; do
+    mkdir -p "$TMPD/secrets/$k"; printf '%s' "u$k" >"$TMPD/secrets/$k/username"; printf 'pw-%s' "$RANDOM" >"$TMPD/secrets/$k/password"
+  done
+  mkdir -p "$TMPD/secrets/agent"; printf '%s' "$token" >"$TMPD/secrets/agent/token"
+  printf '{"parameters":{},"synchronous":"","databases":["converge_chat"]}' >"$TMPD/postgresql.json"
+  chmod -R a+rX "$TMPD/secrets" "$TMPD/postgresql.json"
+  run_ro "$uid" --tmpfs "/var/lib/postgresql/data:rw,uid=$uid,gid=$uid,mode=0700" \
+    -v "$TMPD/secrets:/etc/converge/secrets:ro" -v "$TMPD/postgresql.json:/etc/converge/config/postgresql.json:ro" \
+    -e INSTANCE_NAME=pg-1 -e CLUSTER_NAME=pg -e PGPORT="$port" -e AGENT_PORT="$aport" -e AGENT_HOST=127.0.0.1 \
+    --entrypoint tini "$REF" -- node /app/operator/dist/src/agent/main.js
+  c=$C
+  until_ok 60 "$c" curl -fsS "http://127.0.0.1:$aport/healthz"
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$aport/status")" = 401 ] || fail "the agent's /status answered without the token"
+  out=$(curl -fsS -X POST -H "authorization: Bearer $token" "http://127.0.0.1:$aport/bootstrap") || { docker logs --tail 30 "$c" >&2; fail "bootstrap"; }
+  jq -e '.role == "primary" and .state == "running"' <<<"$out" >/dev/null || fail "after bootstrap the agent reports: $out"
+  until_ok 30 "$c" curl -fsS "http://127.0.0.1:$aport/readyz"
+  out=$(PGPASSWORD=$(cat "$TMPD/secrets/app/password") psql -h 127.0.0.1 -p "$port" -U uapp -d converge_chat -qAtc 'SELECT current_user')
+  [ "$out" = uapp ] || fail "the app user's login gave: $out"
+  docker logs "$c" 2>&1 | grep -q "$(cat "$TMPD/secrets/app/password")" && fail "a password is in the agent's log"
+  return 0
+}
+
+check_operator() {
+  local uid mport c metrics logs
+  uid=$(image_uid)
+  mport=$(free_port)
+  # No API server to reach: it must still start, serve its probes and /metrics, and log JSON while it
+  # retries the Lease.
+  run_ro "$uid" -e METRICS_PORT="$mport" -e METRICS_HOST=127.0.0.1 -e WATCH_NAMESPACE=check "$REF"
+  c=$C
+  until_ok 60 "$c" curl -fsS "http://127.0.0.1:$mport/healthz"
+  metrics=$(curl -fsS "http://127.0.0.1:$mport/metrics") || fail "/metrics"
+  grep -q '^converge_operator_leader' <<<"$metrics" || fail "/metrics lacks converge_operator_leader"
+  logs=$(docker logs "$c" 2>&1)
+  jq -e 'has("msg")' <<<"${logs%%$'\n'*}" >/dev/null || fail "the first log line is not JSON with a msg: ${logs%%$'\n'*}"
 }
 
 check_redis() {

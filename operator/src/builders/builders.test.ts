@@ -50,7 +50,7 @@ describe('builders', () => {
     assert.equal(pod.spec.automountServiceAccountToken, false);
     const [c] = pod.spec.containers;
     assert.equal(c.image, 'img:1');
-    assert.deepEqual(c.command, ['node', '/app/operator/dist/src/agent/main.js']);
+    assert.deepEqual(c.command, ['tini', '--', 'node', '/app/operator/dist/src/agent/main.js']);
     assert.deepEqual(c.resources, { limits: { memory: '1Gi' } });
     assert.equal(c.securityContext.readOnlyRootFilesystem, true);
     assert.deepEqual(c.securityContext.capabilities, { drop: ['ALL'] });

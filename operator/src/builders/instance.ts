@@ -75,7 +75,8 @@ export function buildInstancePod(
           name: 'postgres',
           image: c.spec.image ?? defaults.image,
           ...(c.spec.imagePullPolicy ? { imagePullPolicy: c.spec.imagePullPolicy } : {}),
-          command: ['node', AGENT_MAIN],
+          // tini reaps what a crashed postmaster leaves behind; the agent is its one child and gets the signals.
+          command: ['tini', '--', 'node', AGENT_MAIN],
           env: [
             { name: 'INSTANCE_NAME', value: instance },
             { name: 'CLUSTER_NAME', value: cluster },

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { REPO } from '../kube/tools';
 
 /** The images hack/images/build.sh builds (the base images first). */
-export const IMAGE_NAMES = ['debian', 'node', 'postgres', 'redis', 'nats', 'user', 'chat', 'web'] as const;
+export const IMAGE_NAMES = ['debian', 'node', 'redis', 'nats', 'user', 'chat', 'web', 'operator', 'postgres'] as const;
 export type ImageName = (typeof IMAGE_NAMES)[number];
 
 /** One entry of ~/.cache/converge/images/index.json: a built image and its `docker save` tarball. */
