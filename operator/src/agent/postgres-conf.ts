@@ -86,6 +86,11 @@ export function convergeConf(
     // Ignored while in recovery; in force on the instance once it is promoted.
     synchronous_standby_names: cfg.postgres.synchronous,
     synchronous_commit: 'on',
+    // After a failover a replica reconnects to the new primary (through -rw) within a second, not
+    // PostgreSQL's default 5 s: with synchronous quorum, commits wait for it.
+    wal_retrieve_retry_interval: '1s',
+    wal_receiver_timeout: '10s',
+    wal_sender_timeout: '10s',
     password_encryption: 'scram-sha-256',
   };
   if (upstream) {

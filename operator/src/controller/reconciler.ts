@@ -196,7 +196,7 @@ export class Reconciler {
         return { currentPrimary: a.instance, targetPrimary: a.instance };
       }
       case 'clone':
-        background(a.instance, () => agents.order(at(a.instance), ctx.token, 'clone', ctx.primaryHost, 600_000));
+        background(a.instance, () => agents.order(at(a.instance), ctx.token, 'clone', { ...ctx.primaryHost, ...(a.wipe ? { wipe: true } : {}) }, 600_000));
         return undefined;
       case 'rejoin':
         background(a.instance, () => agents.order(at(a.instance), ctx.token, 'rejoin', ctx.primaryHost, 600_000));

@@ -90,6 +90,11 @@ describe('decide: the failover decision table', () => {
     assert.equal((r[0] as { instance: string }).instance, 'pg-1');
   });
 
+  it('re-seeds an instance whose rejoin failed (pg_rewind could not), never the primary', () => {
+    const r = decide({ ...base, currentPrimary: 'pg-2', observations: [obs('pg-1', { state: 'failed', role: 'none', dataKind: 'primary', ready: false, lastError: 'rewind: WAL gone' }), primary('pg-2'), obs('pg-3', {})] });
+    assert.deepEqual(r, [{ kind: 'clone', instance: 'pg-1', wipe: true }]);
+  });
+
   it('switches over to a named streaming replica once, and refuses a target that is not one', () => {
     const s = PostgresClusterSpec.parse({ instances: 3, switchover: { to: 'pg-3' } });
     const world = [primary('pg-1'), obs('pg-2', {}), obs('pg-3', {})];

@@ -8,7 +8,7 @@ import { type Observation, isServingPrimary, isStreamingReplica, lsnBytes } from
 export type Action =
   | { kind: 'bootstrap'; instance: string }
   | { kind: 'start-primary'; instance: string; reason: string }
-  | { kind: 'clone'; instance: string }
+  | { kind: 'clone'; instance: string; wipe?: true }
   | { kind: 'rejoin'; instance: string; reason: string }
   | { kind: 'fence'; instance: string; reason: string }
   | { kind: 'failover'; from: string; to: string; fence: boolean; reason: string }
@@ -67,7 +67,9 @@ function followerActions(input: DecisionInput, primary: string): Action[] {
     } else if ((a.state === 'waiting' || a.state === 'fenced') && a.dataKind !== 'empty') {
       actions.push({ kind: 'rejoin', instance: o.name, reason: `${o.name} is not the primary (${primary}); it follows it` });
     } else if (a.state === 'failed') {
-      actions.push(a.dataKind === 'empty' ? { kind: 'clone', instance: o.name } : { kind: 'rejoin', instance: o.name, reason: `retry after: ${a.lastError ?? 'failure'}` });
+      // A failed rejoin (the WAL pg_rewind needs is gone) is re-seeded from the primary: its data holds
+      // nothing acknowledged that the primary lacks (a commit waits for a synchronous replica).
+      actions.push(a.dataKind === 'empty' ? { kind: 'clone', instance: o.name } : { kind: 'clone', instance: o.name, wipe: true });
     }
   }
   return actions;
