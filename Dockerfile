@@ -1,4 +1,4 @@
-# The image of every Node process (user, chat, web): one recipe, the process chosen by build args.
+# The image of every Node process (user, chat, web, operator): one recipe, the process chosen by build args.
 # Build from the repository root, e.g.
 #   docker build --build-arg WORKSPACE=services/chat --build-arg PORT=3002 \
 #     --build-arg ENTRY=dist/src/main.js -t converge-chat .

@@ -38,7 +38,7 @@ describe('Dockerfile (the root one, for every Node process)', () => {
   test('builds with the same npm targets as make build, then keeps production dependencies only', () => {
     assert.match(text, /bash hack\/deps\.sh/);
     // -w packages: every packages/* workspace, so a new one needs no line here; -w services likewise.
-    assert.match(text, /npm run build --silent --if-present -w packages -w services -w web\n/);
+    assert.match(text, /npm run build --silent --if-present -w packages -w services -w web -w operator\n/);
     assert.match(text, /npm ci --omit=dev --workspace "\$WORKSPACE" /);
     assert.match(text, /bash docker\/runtime-files\.sh "\$WORKSPACE" \/out/);
     assert.doesNotMatch(text, /packages\/[a-z]/, 'no workspace listed by name');
