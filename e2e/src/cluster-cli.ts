@@ -1,11 +1,12 @@
 // `make cluster` / `make cluster-down`: the same chart on the same real node as the e2e tests, kept
 // running for a person (state in .dev/cluster) until `make cluster-down` removes all of it.
-//   node e2e/dist/src/cluster-cli.js up|down
+//   node e2e/dist/src/cluster-cli.js up|down      (OPERATOR=1 make cluster: PostgreSQL from the operator)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from '@converge/testing/kube';
 import { startChartOnNode } from './support/chart-on-node';
+import { operatorPostgres } from './support/postgres-on-node';
 import { NAMESPACE } from './support/release-prereqs';
 
 const DIR = join(REPO, '.dev', 'cluster');
@@ -15,7 +16,8 @@ async function up(): Promise<void> {
     console.error(`cluster: ${DIR} exists; run make cluster-down first`);
     process.exit(1);
   }
-  const chart = await startChartOnNode({ dir: DIR });
+  // OPERATOR=1: PostgreSQL from the operator (hack/kube/values-node-operator.yaml), not the stand-in.
+  const chart = await startChartOnNode({ dir: DIR, ...(process.env.OPERATOR === '1' ? operatorPostgres() : {}) });
   const kubeconfig = join(DIR, 'kubeconfig');
   console.log(
     [

@@ -53,6 +53,8 @@ export interface ChartOnNodeOptions {
   images?: readonly ImageName[];
   /** More objects to apply before `helm install` (volumes the release will claim), given the node's state dir. */
   prerequisites?: (nodeDir: string) => unknown[];
+  /** false when the values put PostgreSQL under the operator. @default true */
+  standinPostgres?: boolean;
 }
 
 export async function startChartOnNode(o: ChartOnNodeOptions = {}): Promise<ChartOnNode> {
@@ -91,6 +93,7 @@ export async function startChartOnNode(o: ChartOnNodeOptions = {}): Promise<Char
         credentials: handle.credentials,
         natsHostDir,
         images: { postgres: images.postgres.ref, redis: images.redis.ref },
+        ...(o.standinPostgres === undefined ? {} : { standinPostgres: o.standinPostgres }),
       }),
     );
     if (o.prerequisites) cluster.apply(o.prerequisites(cluster.dir));

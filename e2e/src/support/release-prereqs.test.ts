@@ -92,3 +92,10 @@ test('the stand-in Redis: password from the values Secret, its port behind the S
 function readRedisUrl(): string {
   return (readNodeValues() as unknown as { redis: { external: { url: string } } }).redis.external.url;
 }
+
+test('with PostgreSQL under the operator, no stand-in PostgreSQL is made (the Redis stand-in stays)', () => {
+  const withOperator = buildPrerequisites({ values, credentials, natsHostDir: '/tmp/x/nats', images: { postgres: 'p', redis: 'r' }, standinPostgres: false });
+  const names = withOperator.map((o) => `${o.kind}/${o.metadata.name}`);
+  assert.ok(!names.some((n) => n.includes('standin-postgres')), names.join(', '));
+  assert.ok(names.includes('Deployment/standin-redis'), names.join(', '));
+});

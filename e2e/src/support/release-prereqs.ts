@@ -53,6 +53,8 @@ export interface PrereqProps {
   /** Host directory holding one directory per NATS server (made and owned by the caller). */
   natsHostDir: string;
   images: { postgres: string; redis: string };
+  /** false when the operator runs PostgreSQL (values-node-operator.yaml): no stand-in pod. @default true */
+  standinPostgres?: boolean;
   namespace?: string;
   release?: string;
 }
@@ -128,18 +130,21 @@ export function buildPrerequisites(p: PrereqProps): Json[] {
   const namespace = p.namespace ?? NAMESPACE;
   const release = p.release ?? RELEASE;
   const pg = p.values.postgres;
-  if (pg.external.host !== 'standin-postgres') throw new Error(`postgres.external.host must be the stand-in's Service, got ${pg.external.host}`);
+  const standinPostgres = p.standinPostgres ?? true;
+  if (standinPostgres && pg.external.host !== 'standin-postgres') throw new Error(`postgres.external.host must be the stand-in's Service, got ${pg.external.host}`);
   return [
     buildNamespace(namespace),
     ...buildSecrets(p.values, p.credentials, namespace),
     ...buildNatsVolumes(p.values, p.natsHostDir, namespace, release),
-    ...buildStandinPostgres({
-      namespace,
-      image: p.images.postgres,
-      username: pg.external.username,
-      databases: [pg.external.userDatabase, pg.external.chatDatabase],
-      passwordSecret: pg.passwordSecret,
-    }),
+    ...(standinPostgres
+      ? buildStandinPostgres({
+          namespace,
+          image: p.images.postgres,
+          username: pg.external.username,
+          databases: [pg.external.userDatabase, pg.external.chatDatabase],
+          passwordSecret: pg.passwordSecret,
+        })
+      : []),
     ...buildStandinRedis({ namespace, image: p.images.redis, passwordSecret: p.values.redis.passwordSecret }),
   ];
 }

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -41,6 +41,25 @@ export class KubeClient {
 
   getJson(args: string[]): any {
     return JSON.parse(this.kubectl(['get', ...args, '-o', 'json']));
+  }
+
+  /**
+   * kubectl without blocking the event loop: for polls taken while the same process runs clients
+   * under load (a blocking call would stall their sockets and show up as a stall of the service).
+   */
+  kubectlAsync(args: string[], timeoutMs = 30_000): Promise<string> {
+    return new Promise((resolve, reject) => {
+      execFile(
+        this.kubectlBin,
+        ['--kubeconfig', this.kubeconfig, '--request-timeout=20s', ...args],
+        { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => (error ? reject(new Error(`kubectl ${args.join(' ')} failed: ${stderr || error}`)) : resolve(stdout)),
+      );
+    });
+  }
+
+  async getJsonAsync(args: string[]): Promise<any> {
+    return JSON.parse(await this.kubectlAsync(['get', ...args, '-o', 'json']));
   }
 
   /** Polls `check` until it returns true; fails with the last reason after `timeoutMs`. */
