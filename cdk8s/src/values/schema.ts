@@ -137,13 +137,13 @@ export const valuesSchema: Schema = {
           'operator and what it manages (PostgreSQL today; Redis stays external until the operator runs it).',
         DATA_LAYER_MODES,
       ),
-      postgres: obj('PostgreSQL.', {
+      postgres: obj("PostgreSQL's mode and, in operator mode, its cluster.", {
         mode: oneOf("'' follows dataLayer.mode; external or operator decides for PostgreSQL alone.", ['', ...DATA_LAYER_MODES]),
         cluster: postgresClusterSchema,
       }),
     }),
-    postgres: obj('PostgreSQL.', {
-      external: obj('A PostgreSQL you run (managed or not).', {
+    postgres: obj('PostgreSQL: where it is when external, and the pools of every mode.', {
+      external: obj('A PostgreSQL you run (managed or not): the external mode.', {
         host: str('Host name.', { minLength: 1 }),
         port: int('Port.', 1, 65535),
         username: str('User name.', { minLength: 1 }),
@@ -151,7 +151,7 @@ export const valuesSchema: Schema = {
         chatDatabase: str('Database of the chat service.', { minLength: 1 }),
         params: str('Query string added to the URL, e.g. sslmode=require.', { pattern: '^([A-Za-z0-9_]+=[^&]*(&[A-Za-z0-9_]+=[^&]*)*)?$' }),
       }),
-      passwordSecret: obj('Secret with the database password.', {
+      passwordSecret: obj("Secret with the database password (external mode; the operator's is <release>-pg-app).", {
         name: secretName('Secret name.'),
         key: str('Key in it.', { minLength: 1 }),
       }),
