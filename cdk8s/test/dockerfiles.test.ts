@@ -7,6 +7,7 @@ import { after, describe, test } from 'node:test';
 import { ApiObject, App } from 'cdk8s';
 import { parse } from 'yaml';
 import { ConvergeChart, PORTS } from '../src/charts/converge-chart';
+import { OPERATOR_METRICS_PORT } from '../src/constructs/data-operator';
 import { APP_UID } from '../src/constructs/pod-security';
 import { REPO } from './support/paths';
 
@@ -18,6 +19,7 @@ const images = [
   { image: 'converge-user', ws: 'services/user', process: chart.user, port: PORTS.user },
   { image: 'converge-chat', ws: 'services/chat', process: chart.chat, port: PORTS.chat },
   { image: 'converge-web', ws: 'web', process: chart.web, port: PORTS.web },
+  { image: 'converge-operator', ws: 'operator', process: chart.operator, port: OPERATOR_METRICS_PORT },
 ];
 const text = readFileSync(join(REPO, 'Dockerfile'), 'utf8');
 const stages = text.split(/^(?=FROM )/m).slice(1);
@@ -140,6 +142,26 @@ for (const { image, ws, process, port } of images) {
     });
   });
 }
+
+describe('converge-postgres: the operator image with PostgreSQL, for the instance pods', () => {
+  const artifact = artifacts.find((a) => a.image === 'converge-postgres');
+  const dockerfile = readFileSync(join(REPO, 'hack', 'images', 'postgres', 'Dockerfile'), 'utf8');
+
+  test("skaffold builds it from hack/images/postgres on top of the operator's image", () => {
+    assert.ok(artifact, 'skaffold.yaml builds converge-postgres');
+    assert.equal(artifact.context, 'hack/images/postgres');
+    assert.deepEqual(artifact.requires, [{ image: 'converge-operator', alias: 'BASE' }]);
+    assert.match(dockerfile, /^ARG BASE\nFROM \$\{BASE\}$/m, 'the alias is the base image build arg');
+  });
+
+  test('the agent the instance pods run ships in the operator image', () => {
+    const out = join(stageRoot, 'converge-postgres');
+    const r = spawnSync('bash', [join(REPO, 'docker', 'runtime-files.sh'), 'operator', out], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    // The pod builder's command (operator/src/builders/instance.ts) runs /app/operator/dist/src/agent/main.js.
+    assert.ok(existsSync(join(out, 'operator', 'dist', 'src', 'agent', 'main.js')));
+  });
+});
 
 test('.dockerignore keeps build output and secrets out of the context, and the build scripts in', () => {
   const ignore = readFileSync(join(REPO, '.dockerignore'), 'utf8').split('\n');

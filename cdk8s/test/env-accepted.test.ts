@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { everyKnob } from './support/knobs';
+import { everyKnob, everyOperatorKnob } from './support/knobs';
 import { type K8sObject, renderChart } from './support/helm';
 import { REPO } from './support/paths';
 
@@ -40,7 +40,9 @@ function parse(process: string, env: Record<string, string>): { ok: boolean; out
 
 function containers(objs: K8sObject[]): { process: string; name: string; env: Record<string, string> }[] {
   return objs
-    .filter((o) => o.kind === 'Deployment')
+    // The operator reads its few variables in main.ts, without a parser of its own: the operator-mode
+    // render test checks them, and the operator-mode cluster test runs it with them.
+    .filter((o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/component'] !== 'operator')
     .flatMap((d) => {
       const spec = d.spec.template.spec;
       const process = d.metadata.labels?.['app.kubernetes.io/component'] ?? '';
@@ -56,6 +58,8 @@ describe('every container env the chart renders is accepted by its process', () 
   for (const [label, values] of [
     ['defaults', undefined],
     ['every knob changed', everyKnob],
+    ['PostgreSQL by the operator', { dataLayer: { mode: 'operator' } }],
+    ['every operator knob changed', everyOperatorKnob],
   ] as const) {
     test(label, () => {
       const all = containers(renderChart(values));

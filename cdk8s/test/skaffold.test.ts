@@ -53,3 +53,21 @@ test('skaffold swaps its own image references into the chart (tags from the git 
     }
   }
 });
+
+test('skaffold render -p operator: the operator runs the images skaffold builds, the PostgreSQL one by value', () => {
+  for (const [source, tag] of [['none', /:0\.1\.0$/], ['tag', /:[0-9a-f]{7,}(-dirty)?$/]] as const) {
+    const r = skaffold(['render', '--offline', `--digest-source=${source}`, '-p', 'operator']);
+    assert.equal(r.status, 0, r.stderr);
+    const objs = parseAllDocuments(r.stdout).map((d) => d.toJS()).filter(Boolean);
+    assert.ok(objs.some((o: any) => o.kind === 'PostgresCluster'), 'dataLayer.mode=operator');
+    const op = objs.find((o: any) => o.kind === 'Deployment' && o.metadata.name === 'converge-operator');
+    assert.ok(op, 'the operator Deployment');
+    const c = op.spec.template.spec.containers[0];
+    assert.match(c.image, /^converge-operator:/);
+    assert.match(c.image, tag, `${source}: ${c.image}`);
+    // An env var is no image field skaffold rewrites: setValueTemplates put the built reference there.
+    const pgImage: string = c.env.find((e: any) => e.name === 'POSTGRES_IMAGE').value;
+    assert.match(pgImage, /^converge-postgres:/);
+    assert.match(pgImage, tag, `${source}: ${pgImage}`);
+  }
+});

@@ -1,5 +1,6 @@
 // @converge/operator: the API types and builders other workspaces (the chart) use.
 export * from './api/postgres-cluster';
 export * from './api/crd';
+export * from './api/parameters';
 export * from './builders/names';
 export * from './agent/protocol';

@@ -5,10 +5,12 @@ import { v, value } from '../values/refs';
 import { ConvergeIngress } from '../constructs/converge-ingress';
 import { ConvergeProcess } from '../constructs/converge-process';
 import { GeneratedCredentials } from '../constructs/credentials';
+import { DataOperator } from '../constructs/data-operator';
 import { dataEnv } from '../constructs/data-endpoints';
 import { NatsCluster } from '../constructs/nats-cluster';
 import { NetworkPolicies } from '../constructs/network-policies';
 import { releaseName } from '../constructs/naming';
+import { PostgresClusterResource } from '../constructs/postgres-cluster';
 import { ServiceMonitor } from '../constructs/service-monitor';
 
 export const PORTS = { user: 3000, web: 3001, chat: 3002 } as const;
@@ -20,6 +22,8 @@ export class ConvergeChart extends Chart {
   readonly chat: ConvergeProcess;
   readonly web: ConvergeProcess;
   readonly nats: NatsCluster;
+  readonly postgres: PostgresClusterResource;
+  readonly operator: DataOperator;
 
   constructor(scope: Construct, id: string) {
     // No namespace: `helm install -n` / `kubectl apply -n` decides it.
@@ -31,6 +35,9 @@ export class ConvergeChart extends Chart {
 
     new GeneratedCredentials(this, 'credentials');
     this.nats = new NatsCluster(this, 'nats');
+    // The operator-run data layer (dataLayer.mode / dataLayer.postgres.mode = operator).
+    this.postgres = new PostgresClusterResource(this, 'postgres');
+    this.operator = new DataOperator(this, 'operator', { postgres: this.postgres });
     this.user = new ConvergeProcess(this, 'user', {
       component: 'user',
       port: PORTS.user,
@@ -66,7 +73,14 @@ export class ConvergeChart extends Chart {
       command: ['node', 'dist-server/main.js'],
     });
     new ConvergeIngress(this, 'ingress', { user: this.user, chat: this.chat, web: this.web });
-    new NetworkPolicies(this, 'netpol', { user: this.user, chat: this.chat, web: this.web, nats: this.nats });
-    new ServiceMonitor(this, 'monitoring', { targets: [this.user, this.chat, this.web] });
+    new NetworkPolicies(this, 'netpol', {
+      user: this.user,
+      chat: this.chat,
+      web: this.web,
+      nats: this.nats,
+      operator: this.operator,
+      postgres: this.postgres,
+    });
+    new ServiceMonitor(this, 'monitoring', { targets: [this.user, this.chat, this.web, this.operator] });
   }
 }

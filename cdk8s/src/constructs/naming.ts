@@ -2,7 +2,7 @@ import { expr } from '../helm/expr';
 
 // Names carry the release name so two releases can share a namespace.
 
-export type Component = 'user' | 'chat' | 'web' | 'nats';
+export type Component = 'user' | 'chat' | 'web' | 'nats' | 'operator';
 
 /** `<release>-<suffix>` (the marker sits inside the string, so it renders `"{{ .Release.Name }}-x"`). */
 export const releaseName = (suffix: string): string => `${expr('.Release.Name')}-${suffix}`;
@@ -17,7 +17,7 @@ export function selectorLabels(component: Component): Record<string, string> {
 }
 
 /** Recommended labels of every object of the chart. */
-export function labels(component: Component | 'ingress' | 'network' | 'credentials'): Record<string, string> {
+export function labels(component: Component | 'ingress' | 'network' | 'credentials' | 'postgres'): Record<string, string> {
   return {
     'app.kubernetes.io/name': 'converge',
     'app.kubernetes.io/instance': expr('toJson .Release.Name'),

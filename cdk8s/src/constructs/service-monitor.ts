@@ -3,15 +3,20 @@ import { Construct } from 'constructs';
 import { expr, renderOnlyIf } from '../helm/expr';
 import { SERVICE_MONITOR_CONDITION } from '../helm/helpers-tpl';
 import { value } from '../values/refs';
-import type { ConvergeProcess } from './converge-process';
 import { releaseName } from './naming';
 
+/** Something with a Service whose `metrics` port serves /metrics. */
+export interface MetricsTarget {
+  readonly selector: Record<string, string>;
+}
+
 /**
- * A Prometheus Operator ServiceMonitor for the processes' /metrics, rendered only when asked for and
- * when the cluster serves the CRD (`.Capabilities.APIVersions.Has`), so the chart installs anywhere.
+ * A Prometheus Operator ServiceMonitor for the processes' (and the operator's) /metrics, rendered only
+ * when asked for and when the cluster serves the CRD (`.Capabilities.APIVersions.Has`), so the chart
+ * installs anywhere. A target whose Service is not rendered (the operator in external mode) is no harm.
  */
 export class ServiceMonitor extends Construct {
-  constructor(scope: Construct, id: string, props: { readonly targets: readonly ConvergeProcess[] }) {
+  constructor(scope: Construct, id: string, props: { readonly targets: readonly MetricsTarget[] }) {
     super(scope, id);
     if (props.targets.length === 0) throw new Error('ServiceMonitor: targets must not be empty');
     const components = props.targets.map((t) => t.selector['app.kubernetes.io/component'] as string);

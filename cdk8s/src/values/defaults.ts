@@ -54,7 +54,28 @@ export const defaultValues = {
     issuer: 'converge',
     audience: 'converge',
   },
-  dataLayer: { mode: 'external' },
+  // Where PostgreSQL (and, with the next part of the operator, Redis) come from. `external`: yours
+  // (postgres.external, redis.external); `operator`: the chart runs the Converge operator and a
+  // PostgresCluster `<release>-pg` for the services. Redis stays external in either mode for now.
+  dataLayer: {
+    mode: 'external',
+    postgres: {
+      // '' follows dataLayer.mode; `external` or `operator` decides for PostgreSQL alone.
+      mode: '',
+      // The PostgresCluster `<release>-pg` (operator mode only): databases converge_user and converge_chat.
+      cluster: {
+        instances: 3,
+        storage: { size: '10Gi', storageClass: '' },
+        resources: {
+          requests: { cpu: '100m', memory: '256Mi' },
+          limits: { cpu: '2', memory: '1Gi' },
+        },
+        parameters: {} as Record<string, string>,
+        synchronous: { mode: 'quorum', number: 1 },
+        failoverDelaySeconds: 2,
+      },
+    },
+  },
   postgres: {
     external: {
       host: 'postgres.example.internal',
@@ -85,6 +106,20 @@ export const defaultValues = {
       limits: { memory: '512Mi', 'ephemeral-storage': '128Mi' },
     },
   },
+  // The Converge operator: rendered only when some part of the data layer is in operator mode.
+  operator: {
+    image: { repository: 'converge-operator', tag: '' },
+    // The PostgreSQL image with the instance agent, for the instance pods (POSTGRES_IMAGE).
+    postgresImage: { repository: 'converge-postgres', tag: '' },
+    // Two: one leads (the Lease `<release>-operator`), the other takes over within the lease time.
+    replicas: 2,
+    resources: {
+      requests: { cpu: '50m', memory: '128Mi', 'ephemeral-storage': '32Mi' },
+      limits: { memory: '256Mi', 'ephemeral-storage': '128Mi' },
+    },
+    // '' means logLevel.
+    logLevel: '',
+  },
   otel: { endpoint: '' },
   metrics: {
     podAnnotations: true,
@@ -94,10 +129,16 @@ export const defaultValues = {
     enabled: true,
     ingressNamespace: 'ingress-nginx',
     monitoringNamespace: 'monitoring',
-    // Egress of user and chat beyond the chart's own pods: PostgreSQL (postgres.external.port), these
-    // Redis/Sentinel ports and the OTLP ports, to any address (the data layer lives outside the chart at
-    // addresses it does not know); everything else, the Kubernetes API included, is denied.
-    egress: { redisPorts: [6379, 26379] as number[], otlpPorts: [4317, 4318] as number[] },
+    // Egress of user and chat beyond the chart's own pods: PostgreSQL (postgres.external.port, in
+    // external mode), these Redis/Sentinel ports and the OTLP ports, to any address (a data layer
+    // outside the chart lives at addresses it does not know); everything else is denied. Only the
+    // operator reaches the Kubernetes API, on apiServerPorts (443 through the kubernetes Service,
+    // 6443 where policies see the API server's own port after the Service's DNAT).
+    egress: {
+      redisPorts: [6379, 26379] as number[],
+      otlpPorts: [4317, 4318] as number[],
+      apiServerPorts: [443, 6443] as number[],
+    },
   },
 };
 

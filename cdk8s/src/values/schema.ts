@@ -1,3 +1,4 @@
+import { ALLOWED_PARAMETERS } from '@converge/operator';
 import { bool, int, obj, oneOf, quantity, str, stringList, stringMap, type Schema } from './schema-builders';
 
 const dns1123 = { pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 };
@@ -16,12 +17,43 @@ const envVar: Schema = {
   oneOf: [{ required: ['value'] }, { required: ['valueFrom'] }],
 };
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export const DATA_LAYER_MODES = ['external', 'operator'];
+const ports = (description: string): Schema => ({ type: 'array', description, items: int('TCP port.', 1, 65535) });
+
+/** dataLayer.postgres.cluster: the PostgresCluster's spec (the CRD checks the same, and more). */
+const postgresClusterSchema = obj('The PostgresCluster `<release>-pg` the operator runs (operator mode).', {
+  instances: int('PostgreSQL instances: one primary, the rest synchronous or asynchronous replicas.', 1, 9),
+  storage: obj('One PersistentVolumeClaim per instance.', {
+    size: quantity('Size of each claim.'),
+    storageClass: str('StorageClass; empty for the cluster default.'),
+  }),
+  resources: obj('Resources of each instance pod (the agent and postgres).', {
+    requests: obj('Requests.', { cpu: quantity('CPU request.'), memory: quantity('Memory request.') }),
+    limits: obj('Limits.', { cpu: quantity('CPU limit.'), memory: quantity('Memory limit (shared_buffers and work_mem must fit).') }),
+  }),
+  parameters: {
+    type: 'object',
+    description: `PostgreSQL parameters, from the operator's allow-list: ${ALLOWED_PARAMETERS.join(', ')}.`,
+    additionalProperties: { type: 'string' },
+    propertyNames: { enum: [...ALLOWED_PARAMETERS] },
+  },
+  synchronous: obj('Synchronous replication (with instances >= 2): a commit, and so a chat ack, waits for `number` replicas.', {
+    mode: oneOf('quorum: ANY number of the replicas confirm each commit (RPO 0); off: asynchronous.', ['quorum', 'off']),
+    number: int('Replicas each commit waits for (below instances).', 1, 8),
+  }),
+  failoverDelaySeconds: int('How long the primary may fail its checks before a replica is promoted.', 0, 300),
+});
+
+const imageSchema = (description: string): Schema =>
+  obj(description, {
+    repository: str('Repository under image.registry (or a full reference when image.registry is empty).', { minLength: 1 }),
+    tag: str('Tag; empty means image.tag.'),
+  });
+
 function processSchema(name: string): Schema {
   return obj(`The ${name} process.`, {
-    image: obj('Image of this process.', {
-      repository: str('Repository under image.registry (or a full reference when image.registry is empty).', { minLength: 1 }),
-      tag: str('Tag; empty means image.tag.'),
-    }),
+    image: imageSchema('Image of this process.'),
     replicas: int('Replicas when autoscaling is off.', 1),
     autoscaling: obj('HorizontalPodAutoscaler on CPU.', {
       enabled: bool('Create the HPA (the Deployment then leaves replicas to it).'),
@@ -74,7 +106,7 @@ export const valuesSchema: Schema = {
     user: processSchema('user service'),
     chat: processSchema('chat service'),
     web: processSchema('web client server'),
-    logLevel: oneOf('LOG_LEVEL of every process.', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    logLevel: oneOf('LOG_LEVEL of every process.', LOG_LEVELS),
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS: longest drain after SIGTERM; the grace period is longer.', 100, 600000),
     preStopSleepSeconds: int('Pause before SIGTERM so endpoints are removed first.', 0, 60),
     clusterDomain: str('Cluster DNS domain (NATS route host names).', { minLength: 1 }),
@@ -100,10 +132,18 @@ export const valuesSchema: Schema = {
       audience: str('JWT_AUDIENCE.', { minLength: 1 }),
     }),
     dataLayer: obj('Where PostgreSQL and Redis come from.', {
-      mode: oneOf('external: bring your own (postgres.external, redis.external).', ['external']),
+      mode: oneOf(
+        'external: bring your own (postgres.external, redis.external); operator: the chart runs the Converge ' +
+          'operator and what it manages (PostgreSQL today; Redis stays external until the operator runs it).',
+        DATA_LAYER_MODES,
+      ),
+      postgres: obj("PostgreSQL's mode and, in operator mode, its cluster.", {
+        mode: oneOf("'' follows dataLayer.mode; external or operator decides for PostgreSQL alone.", ['', ...DATA_LAYER_MODES]),
+        cluster: postgresClusterSchema,
+      }),
     }),
-    postgres: obj('PostgreSQL.', {
-      external: obj('A PostgreSQL you run (managed or not).', {
+    postgres: obj('PostgreSQL: where it is when external, and the pools of every mode.', {
+      external: obj('A PostgreSQL you run (managed or not): the external mode.', {
         host: str('Host name.', { minLength: 1 }),
         port: int('Port.', 1, 65535),
         username: str('User name.', { minLength: 1 }),
@@ -111,7 +151,7 @@ export const valuesSchema: Schema = {
         chatDatabase: str('Database of the chat service.', { minLength: 1 }),
         params: str('Query string added to the URL, e.g. sslmode=require.', { pattern: '^([A-Za-z0-9_]+=[^&]*(&[A-Za-z0-9_]+=[^&]*)*)?$' }),
       }),
-      passwordSecret: obj('Secret with the database password.', {
+      passwordSecret: obj("Secret with the database password (external mode; the operator's is <release>-pg-app).", {
         name: secretName('Secret name.'),
         key: str('Key in it.', { minLength: 1 }),
       }),
@@ -164,6 +204,23 @@ export const valuesSchema: Schema = {
         }),
       }),
     }),
+    operator: obj('The Converge operator (a Deployment with leader election), rendered when part of the data layer is in operator mode.', {
+      image: imageSchema('Image of the operator.'),
+      postgresImage: imageSchema('The PostgreSQL image with the instance agent, run by the instance pods (POSTGRES_IMAGE).'),
+      replicas: int('Replicas: one leads (the Lease <release>-operator), the others stand by.', 1, 5),
+      resources: obj('Container resources.', {
+        requests: obj('Requests.', {
+          cpu: quantity('CPU request.'),
+          memory: quantity('Memory request.'),
+          'ephemeral-storage': quantity('Ephemeral storage request.'),
+        }),
+        limits: obj('Limits (no CPU limit, as for the processes).', {
+          memory: quantity('Memory limit.'),
+          'ephemeral-storage': quantity('Ephemeral storage limit.'),
+        }),
+      }),
+      logLevel: oneOf("The operator's LOG_LEVEL; empty means logLevel.", ['', ...LOG_LEVELS]),
+    }),
     otel: obj('OpenTelemetry.', { endpoint: str('OTEL_EXPORTER_OTLP_ENDPOINT (OTLP/HTTP); empty turns export off.', { pattern: '^(https?://.+)?$' }) }),
     metrics: obj('Prometheus.', {
       podAnnotations: bool('Add prometheus.io/scrape annotations to the pods.'),
@@ -177,9 +234,10 @@ export const valuesSchema: Schema = {
       enabled: bool('Create them.'),
       ingressNamespace: str('Namespace of the ingress controller.', dns1123),
       monitoringNamespace: str('Namespace of Prometheus.', dns1123),
-      egress: obj('Egress of user and chat to what lives outside the chart (any address, these ports only).', {
-        redisPorts: { type: 'array', description: 'Redis and Sentinel ports.', items: int('TCP port.', 1, 65535) },
-        otlpPorts: { type: 'array', description: 'OpenTelemetry collector ports (OTLP).', items: int('TCP port.', 1, 65535) },
+      egress: obj('Egress to what lives outside the chart (any address, these ports only).', {
+        redisPorts: ports('Redis and Sentinel ports (user and chat).'),
+        otlpPorts: ports('OpenTelemetry collector ports, OTLP (user and chat).'),
+        apiServerPorts: ports("The Kubernetes API server's ports (the operator alone): the kubernetes Service's and the server's own."),
       }),
     }),
   }),

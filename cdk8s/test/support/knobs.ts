@@ -55,3 +55,34 @@ export const everyKnob = {
   metrics: { podAnnotations: false, serviceMonitor: { enabled: true, interval: '15s', labels: { release: 'kps' } } },
   networkPolicy: { enabled: true, ingressNamespace: 'traefik-system', monitoringNamespace: 'prom' },
 };
+
+/** PostgreSQL by the operator with every knob of the operator and its PostgresCluster changed. */
+export const everyOperatorKnob = {
+  image: { registry: 'registry.example.org/team', tag: '9.9.9', pullPolicy: 'Always', pullSecrets: ['regcred'] },
+  logLevel: 'warn',
+  dataLayer: {
+    mode: 'operator',
+    postgres: {
+      mode: '',
+      cluster: {
+        instances: 5,
+        storage: { size: '50Gi', storageClass: 'fast-ssd' },
+        resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '4', memory: '8Gi' } },
+        parameters: { max_connections: '300', shared_buffers: '2GB' },
+        synchronous: { mode: 'quorum', number: 2 },
+        failoverDelaySeconds: 7,
+      },
+    },
+  },
+  operator: {
+    image: { repository: 'op-img', tag: 'op-tag' },
+    postgresImage: { repository: 'pg-img', tag: 'pg-tag' },
+    replicas: 3,
+    resources: {
+      requests: { cpu: '70m', memory: '150Mi', 'ephemeral-storage': '40Mi' },
+      limits: { memory: '300Mi', 'ephemeral-storage': '140Mi' },
+    },
+    logLevel: 'debug',
+  },
+  networkPolicy: { enabled: true, monitoringNamespace: 'prom', egress: { apiServerPorts: [8443] } },
+};

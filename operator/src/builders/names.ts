@@ -5,6 +5,8 @@ export const LABEL_INSTANCE = 'data.converge.io/instance';
 /** `primary` on the one pod `<name>-rw` selects, `replica` on the rest: the operator moves it. */
 export const LABEL_ROLE = 'data.converge.io/role';
 export const FIELD_MANAGER = 'converge-operator';
+/** The app user of every cluster (Secret `<name>-app`, key `username`): the services log in as it. */
+export const APP_USERNAME = 'converge';
 
 export const names = (cluster: string) => ({
   headless: cluster,

@@ -1,5 +1,5 @@
 import type { PostgresCluster } from '../api/postgres-cluster';
-import { clusterLabels, names } from './names';
+import { APP_USERNAME, clusterLabels, names } from './names';
 import { ownedMeta } from './owner';
 
 /** The generated credentials: created once if absent, never overwritten (a rotation is a later issue). */
@@ -16,7 +16,7 @@ export function buildSecrets(c: PostgresCluster, random: () => string): Record<s
   return [
     secret(n.superuser, { username: 'postgres', password: random() }),
     secret(n.replication, { username: 'replicator', password: random() }),
-    secret(n.app, { username: 'converge', password: random() }),
+    secret(n.app, { username: APP_USERNAME, password: random() }),
     secret(n.agent, { token: random() }),
   ];
 }
