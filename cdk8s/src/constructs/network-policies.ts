@@ -34,8 +34,8 @@ const DNS = { ports: [{ protocol: 'UDP', port: 53 }, tcp(53)] };
  * Out: web reaches user and chat; user and chat reach NATS, Redis and the OTel collector (outside
  * the chart, at addresses it does not know: by port), PostgreSQL (by port when external, the
  * PostgresCluster's pods in operator mode) and chat reaches user; NATS reaches its peers. Everyone may
- * resolve names. Only the operator reaches the Kubernetes API (the others' service account tokens are
- * not even mounted), and the instance agents; the PostgreSQL instances take connections from user,
+ * resolve names. Only the operator reaches the Kubernetes API and the instance agents (the other pods'
+ * service account tokens are not even mounted); the PostgreSQL instances take connections from user,
  * chat and each other, and reach nothing but each other.
  */
 export class NetworkPolicies extends Construct {
