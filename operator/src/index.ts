@@ -3,3 +3,5 @@ export * from './api/postgres-cluster';
 export * from './api/crd';
 export * from './builders/names';
 export * from './agent/protocol';
+export * from './redis/api/redis-sentinel';
+export * from './redis/api/crd';
