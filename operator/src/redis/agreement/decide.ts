@@ -211,7 +211,7 @@ function isFresh(input: AgreementInput): boolean {
   const reach = input.redis.filter((r) => r.reachable && r.info);
   return (
     input.sentinelViews.filter((s) => s.reachable && !s.monitor).length === input.sentinels &&
-    reach.length === input.replicas &&
+    reach.length >= input.replicas &&
     reach.every((r) => r.info!.role === 'master' && !hasData(r))
   );
 }
