@@ -5,3 +5,4 @@ export * from './builders/names';
 export * from './agent/protocol';
 export * from './redis/api/redis-sentinel';
 export * from './redis/api/crd';
+export * from './redis/builders/names';
