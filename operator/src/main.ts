@@ -23,6 +23,7 @@ const controller = new Controller({
   log,
   metrics: om,
   defaults: { image: env.POSTGRES_IMAGE || 'converge-local/postgres:15' },
+  redisDefaults: { image: env.REDIS_IMAGE || 'converge-local/redis:7' },
   pollMs: Number(env.POLL_MS || 1000),
 });
 

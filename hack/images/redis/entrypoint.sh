@@ -6,7 +6,10 @@
 #                      go to redis-server (e.g. --replicaof HOST PORT)
 #   sentinel           redis-sentinel on SENTINEL_PORT (26379) watching REDIS_MASTER_NAME (mymaster) at
 #                      SENTINEL_MASTER_HOST:SENTINEL_MASTER_PORT (6379) with SENTINEL_QUORUM (2); its
-#                      config (which Sentinel rewrites) lives in /data
+#                      config (which Sentinel rewrites) lives in /data. Without SENTINEL_MASTER_HOST it
+#                      monitors nothing until told to (the operator seeds it with SENTINEL MONITOR: a
+#                      guessed master in a restarted Sentinel's config is worse than none).
+#                      SENTINEL_ANNOUNCE_IP: the address (a DNS name) it announces to the others.
 set -euo pipefail
 
 password() {
@@ -46,11 +49,18 @@ port ${SENTINEL_PORT:-26379}
 dir /tmp
 sentinel resolve-hostnames yes
 sentinel announce-hostnames yes
-sentinel monitor ${REDIS_MASTER_NAME:-mymaster} ${SENTINEL_MASTER_HOST:?set SENTINEL_MASTER_HOST} ${SENTINEL_MASTER_PORT:-6379} ${SENTINEL_QUORUM:-2}
-sentinel auth-pass ${REDIS_MASTER_NAME:-mymaster} "$pw"
-sentinel down-after-milliseconds ${REDIS_MASTER_NAME:-mymaster} ${SENTINEL_DOWN_AFTER_MS:-5000}
 requirepass "$pw"
 CONF
+      if [ -n "${SENTINEL_ANNOUNCE_IP:-}" ] && ! grep -q '^sentinel announce-ip' "$conf"; then
+        echo "sentinel announce-ip ${SENTINEL_ANNOUNCE_IP}" >>"$conf"
+      fi
+      if [ -n "${SENTINEL_MASTER_HOST:-}" ] && ! grep -q '^sentinel monitor' "$conf"; then
+        cat >>"$conf" <<CONF
+sentinel monitor ${REDIS_MASTER_NAME:-mymaster} ${SENTINEL_MASTER_HOST} ${SENTINEL_MASTER_PORT:-6379} ${SENTINEL_QUORUM:-2}
+sentinel auth-pass ${REDIS_MASTER_NAME:-mymaster} "$pw"
+sentinel down-after-milliseconds ${REDIS_MASTER_NAME:-mymaster} ${SENTINEL_DOWN_AFTER_MS:-5000}
+CONF
+      fi
       exec redis-sentinel "$conf" "$@" ;;
     *) exec "$mode" "$@" ;;
   esac

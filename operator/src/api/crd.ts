@@ -24,7 +24,7 @@ export function structural(s: Schema): Schema {
   return out;
 }
 
-function openApi(schema: z.ZodType, io: 'input' | 'output'): Schema {
+export function openApi(schema: z.ZodType, io: 'input' | 'output'): Schema {
   return structural(z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'throw' }) as Schema);
 }
 

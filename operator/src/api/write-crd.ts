@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CRD_FILE, crdYaml } from './crd-file';
+import { allCrdFiles } from './crd-file';
 
-// `npm run crd -w operator`: rewrites the committed CRD from the TypeScript schema.
-writeFileSync(join(__dirname, '..', '..', '..', CRD_FILE), crdYaml());
+// `npm run crd -w operator`: rewrites the committed CRDs from the TypeScript schemas.
+for (const { file, yaml } of allCrdFiles()) writeFileSync(join(__dirname, '..', '..', '..', file), yaml);

@@ -5,6 +5,8 @@ export interface OperatorMetrics {
   failovers: Counter<'kind'>;
   promoteSeconds: Histogram<'kind'>;
   leader: Gauge;
+  redisReconciles: Counter<'result'>;
+  redisMasterChanges: Counter<'source'>;
 }
 
 export function operatorMetrics(m: Metrics): OperatorMetrics {
@@ -17,6 +19,13 @@ export function operatorMetrics(m: Metrics): OperatorMetrics {
       help: 'Seconds from the primary failing its first check (or a switchover starting) to a replica promoted',
       labelNames: ['kind'] as const,
       buckets: [0.5, 1, 2, 3, 5, 7.5, 10, 15, 30, 60],
+      registers,
+    }),
+    redisReconciles: new Counter({ name: 'converge_operator_redis_reconciles_total', help: 'RedisSentinel reconcile passes by result (ok, error)', labelNames: ['result'] as const, registers }),
+    redisMasterChanges: new Counter({
+      name: 'converge_operator_redis_master_changes_total',
+      help: 'Redis master changes the operator followed, by how the master was known (sentinels, topology, bootstrap)',
+      labelNames: ['source'] as const,
       registers,
     }),
     leader: new Gauge({ name: 'converge_operator_leader', help: '1 while this replica holds the Lease and reconciles', registers }),

@@ -57,6 +57,14 @@ export class Kube {
     );
   }
 
+  /** The status of another custom resource of the group (a RedisSentinel). */
+  async patchCustomStatus(plural: string, namespace: string, name: string, status: object): Promise<void> {
+    await this.custom.patchNamespacedCustomObjectStatus(
+      { group: GROUP, version: VERSION, namespace, plural, name, body: { status }, fieldManager: FIELD_MANAGER },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
+  }
+
   async readSecret(namespace: string, name: string, key: string): Promise<string | undefined> {
     try {
       const s = await this.core.readNamespacedSecret({ name, namespace });
@@ -69,14 +77,20 @@ export class Kube {
   }
 
   /** An Event on the cluster object (what `kubectl describe` shows): failovers, switchovers, refusals. */
-  async event(involved: { namespace: string; name: string; uid: string }, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
+  async event(
+    involved: { namespace: string; name: string; uid: string },
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    kind = 'PostgresCluster',
+  ): Promise<void> {
     const now = new Date();
     await this.core
       .createNamespacedEvent({
         namespace: involved.namespace,
         body: {
           metadata: { generateName: `${involved.name}.`, namespace: involved.namespace },
-          involvedObject: { apiVersion: `${GROUP}/${VERSION}`, kind: 'PostgresCluster', name: involved.name, namespace: involved.namespace, uid: involved.uid },
+          involvedObject: { apiVersion: `${GROUP}/${VERSION}`, kind, name: involved.name, namespace: involved.namespace, uid: involved.uid },
           type,
           reason,
           message,
