@@ -55,6 +55,8 @@ export interface ChartOnNodeOptions {
   prerequisites?: (nodeDir: string) => unknown[];
   /** false when the values put PostgreSQL under the operator. @default true */
   standinPostgres?: boolean;
+  /** false when the values put Redis under the operator. @default true */
+  standinRedis?: boolean;
 }
 
 export async function startChartOnNode(o: ChartOnNodeOptions = {}): Promise<ChartOnNode> {
@@ -94,6 +96,7 @@ export async function startChartOnNode(o: ChartOnNodeOptions = {}): Promise<Char
         natsHostDir,
         images: { postgres: images.postgres.ref, redis: images.redis.ref },
         ...(o.standinPostgres === undefined ? {} : { standinPostgres: o.standinPostgres }),
+        ...(o.standinRedis === undefined ? {} : { standinRedis: o.standinRedis }),
       }),
     );
     if (o.prerequisites) cluster.apply(o.prerequisites(cluster.dir));

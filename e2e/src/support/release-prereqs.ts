@@ -55,6 +55,8 @@ export interface PrereqProps {
   images: { postgres: string; redis: string };
   /** false when the operator runs PostgreSQL (values-node-operator.yaml): no stand-in pod. @default true */
   standinPostgres?: boolean;
+  /** false when the operator runs Redis with Sentinel (values-node-redis.yaml). @default true */
+  standinRedis?: boolean;
   namespace?: string;
   release?: string;
 }
@@ -145,6 +147,6 @@ export function buildPrerequisites(p: PrereqProps): Json[] {
           passwordSecret: pg.passwordSecret,
         })
       : []),
-    ...buildStandinRedis({ namespace, image: p.images.redis, passwordSecret: p.values.redis.passwordSecret }),
+    ...(p.standinRedis ?? true ? buildStandinRedis({ namespace, image: p.images.redis, passwordSecret: p.values.redis.passwordSecret }) : []),
   ];
 }
