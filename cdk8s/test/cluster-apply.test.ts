@@ -7,8 +7,10 @@ import { fakeNodes, HELM_NAMESPACE, namespace, NAMESPACE, secrets, serviceMonito
 import { parseAllDocuments } from 'yaml';
 
 // The whole chart on a real kube-apiserver (v1.35, with controller-manager, scheduler and kwok
-// fake nodes): it applies with server-side apply and strict validation in a namespace enforcing
-// the restricted Pod Security Standard, and every workload becomes ready.
+// fake nodes) with dataLayer.mode=external (the operator mode, the default, has its own cluster test:
+// operator-mode-cluster.test.ts): it applies with server-side apply and strict validation in a
+// namespace enforcing the restricted Pod Security Standard, and every workload becomes ready.
+const EXTERNAL = { dataLayer: { mode: 'external' } };
 describe('the chart on a real control plane', { timeout: 75 * 60_000 }, () => {
   let cp: ControlPlane;
   let rendered = '';
@@ -29,7 +31,7 @@ describe('the chart on a real control plane', { timeout: 75 * 60_000 }, () => {
       cp.kubectl(['api-resources', '--api-group=monitoring.coreos.com']).includes('servicemonitors') || 'not yet');
     const r = helm(
       ['template', 'conv', CHART_DIR, '--namespace', NAMESPACE, '--validate', '--kubeconfig', cp.kubeconfig],
-      { nats: { storage: { storageClassName: STORAGE_CLASS } } },
+      { ...EXTERNAL, nats: { storage: { storageClassName: STORAGE_CLASS } } },
     );
     assert.equal(r.status, 0, r.stderr);
     rendered = r.stdout;
@@ -117,7 +119,7 @@ describe('the chart on a real control plane', { timeout: 75 * 60_000 }, () => {
   test('helm install --wait (the path `make deploy` takes) succeeds in a second namespace', () => {
     const r = helm(
       ['install', 'conv', CHART_DIR, '--namespace', HELM_NAMESPACE, '--kubeconfig', cp.kubeconfig, '--wait', '--timeout', '4m'],
-      { nats: { storage: { storageClassName: STORAGE_CLASS } } },
+      { ...EXTERNAL, nats: { storage: { storageClassName: STORAGE_CLASS } } },
       300_000,
     );
     assert.equal(r.status, 0, r.stderr);

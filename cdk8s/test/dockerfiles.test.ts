@@ -163,6 +163,27 @@ describe('converge-postgres: the operator image with PostgreSQL, for the instanc
   });
 });
 
+describe('converge-redis: Redis and Sentinel, for the RedisSentinel pods', () => {
+  const artifact = artifacts.find((a) => a.image === 'converge-redis');
+  const dockerfile = readFileSync(join(REPO, 'hack', 'images', 'redis', 'Dockerfile'), 'utf8');
+
+  test('skaffold builds it from hack/images/redis on a Debian base with Redis 7 (the recipe build.sh uses)', () => {
+    assert.ok(artifact, 'skaffold.yaml builds converge-redis');
+    assert.equal(artifact.context, 'hack/images/redis');
+    assert.match(dockerfile, /^ARG BASE\nFROM \$\{BASE\}$/m, 'the base is a build arg');
+    // bookworm: Debian's redis-server there is 7.0, what hack/images/build.sh's converge-local/redis:7 runs.
+    assert.match(artifact.docker.buildArgs.BASE, /debian:bookworm/);
+  });
+
+  test("the image's user and entrypoint are the ones the operator's pods run", () => {
+    // operator/src/redis/builders/statefulsets.ts runs uid 10233, `sentinel` as args, /usr/local/bin/healthcheck.
+    assert.match(dockerfile, /^USER 10233:10233$/m);
+    assert.match(dockerfile, /COPY healthcheck\.sh \/usr\/local\/bin\/healthcheck/);
+    const entrypoint = readFileSync(join(REPO, 'hack', 'images', 'redis', 'entrypoint.sh'), 'utf8');
+    for (const mode of ['server', 'sentinel']) assert.match(entrypoint, new RegExp(`^    ${mode}\\)`, 'm'), mode);
+  });
+});
+
 test('.dockerignore keeps build output and secrets out of the context, and the build scripts in', () => {
   const ignore = readFileSync(join(REPO, '.dockerignore'), 'utf8').split('\n');
   for (const p of ['**/node_modules', '**/dist', '**/*.pem', '.git']) assert.ok(ignore.includes(p), p);

@@ -56,9 +56,11 @@ function containers(objs: K8sObject[]): { process: string; name: string; env: Re
 
 describe('every container env the chart renders is accepted by its process', () => {
   for (const [label, values] of [
-    ['defaults', undefined],
+    ['defaults (the operator runs PostgreSQL and Redis)', undefined],
+    ['dataLayer.mode=external', { dataLayer: { mode: 'external' } }],
     ['every knob changed', everyKnob],
-    ['PostgreSQL by the operator', { dataLayer: { mode: 'operator' } }],
+    ['PostgreSQL by the operator, Redis external', { dataLayer: { mode: 'operator', redis: { mode: 'external' } } }],
+    ['Redis by the operator, PostgreSQL external', { dataLayer: { mode: 'external', redis: { mode: 'operator' } } }],
     ['every operator knob changed', everyOperatorKnob],
   ] as const) {
     test(label, () => {

@@ -18,13 +18,15 @@ const main = (objs: K8sObject[], c: string) => find(objs, 'Deployment', `conv-${
 describe('helm template with dataLayer.mode=operator', () => {
   const objs = renderChart({ dataLayer: { mode: 'operator' } }, ['--include-crds']);
 
-  test('the CRD comes from crds/, the same file the operator generates', () => {
-    const crd = find(objs, 'CustomResourceDefinition', 'postgresclusters.data.converge.io');
-    assert.equal(crd.spec.group, 'data.converge.io');
-    assert.equal(crd.spec.versions[0].name, 'v1alpha1');
-    const chartCopy = readFileSync(join(CHART_DIR, 'crds', 'postgresclusters.data.converge.io.yaml'), 'utf8');
-    const operatorCopy = readFileSync(join(REPO, 'operator', 'crds', 'postgresclusters.data.converge.io.yaml'), 'utf8');
-    assert.equal(chartCopy, operatorCopy, 'charts/converge/crds is stale: run `npm run crd -w operator` and `make chart`');
+  test('both CRDs come from crds/, the same files the operator generates', () => {
+    for (const name of ['postgresclusters.data.converge.io', 'redissentinels.data.converge.io']) {
+      const crd = find(objs, 'CustomResourceDefinition', name);
+      assert.equal(crd.spec.group, 'data.converge.io');
+      assert.equal(crd.spec.versions[0].name, 'v1alpha1');
+      const chartCopy = readFileSync(join(CHART_DIR, 'crds', `${name}.yaml`), 'utf8');
+      const operatorCopy = readFileSync(join(REPO, 'operator', 'crds', `${name}.yaml`), 'utf8');
+      assert.equal(chartCopy, operatorCopy, `charts/converge/crds/${name}.yaml is stale: run \`npm run crd -w operator\` and \`make chart\``);
+    }
   });
 
   test('a PostgresCluster <release>-pg with the values, kept on uninstall', () => {
@@ -51,8 +53,8 @@ describe('helm template with dataLayer.mode=operator', () => {
         assert.equal(env.get('DATABASE_URL'), `postgres://converge@conv-pg-rw:5432/${db}`, `${c}/${container.name}`);
         assert.deepEqual(env.get('DATABASE_PASSWORD'), { secretKeyRef: { name: 'conv-pg-app', key: 'password' } });
       }
-      // Redis stays external in this mode (the operator does not run it yet).
-      assert.equal(envOf(main(objs, c)).get('REDIS_URL'), 'redis://redis.example.internal:6379');
+      // Redis is the operator's too (helm-redis-operator.test.ts has the details).
+      assert.equal(envOf(main(objs, c)).get('REDIS_MASTER_NAME'), 'converge');
     }
   });
 
@@ -79,6 +81,7 @@ describe('helm template with dataLayer.mode=operator', () => {
     assert.deepEqual(env.get('POD_NAME'), { fieldRef: { fieldPath: 'metadata.name' } });
     assert.equal(env.get('LEASE_NAME'), 'conv-operator');
     assert.equal(env.get('POSTGRES_IMAGE'), 'ghcr.io/converge-chat/converge-postgres:0.1.0');
+    assert.equal(env.get('REDIS_IMAGE'), 'ghcr.io/converge-chat/converge-redis:0.1.0');
     assert.equal(env.get('METRICS_PORT'), '8080');
     assert.equal(env.get('LOG_LEVEL'), 'info');
     assert.equal(dep.spec.template.metadata.annotations['prometheus.io/port'], '8080');
@@ -103,7 +106,7 @@ describe('helm template with dataLayer.mode=operator', () => {
       rules.filter((r) => r.apiGroups.includes(group) && r.resources.includes(resource));
     const secretVerbs = verbs('secrets').flatMap((r) => r.verbs);
     for (const v of ['list', 'watch', 'update', 'patch', 'delete']) assert.ok(!secretVerbs.includes(v), `secrets: no ${v}`);
-    assert.deepEqual(verbs('secrets').find((r) => r.verbs.includes('get'))?.resourceNames, ['conv-pg-agent']);
+    assert.deepEqual(verbs('secrets').filter((r) => r.verbs.includes('get')).map((r) => r.resourceNames), [['conv-pg-agent'], ['conv-redis-auth']]);
     assert.deepEqual(verbs('leases', 'coordination.k8s.io').find((r) => r.verbs.includes('update'))?.resourceNames, ['conv-operator']);
     assert.deepEqual(verbs('postgresclusters', 'data.converge.io')[0]?.verbs, ['get', 'list', 'watch']);
     assert.deepEqual(verbs('postgresclusters/status', 'data.converge.io')[0]?.verbs, ['patch']);
@@ -111,12 +114,15 @@ describe('helm template with dataLayer.mode=operator', () => {
 
   test('NetworkPolicies: operator → API server and agents; PostgreSQL ← user, chat, itself, the operator', () => {
     const names = objs.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name).sort();
-    assert.deepEqual(names, ['conv-chat', 'conv-default-deny', 'conv-nats', 'conv-operator', 'conv-postgres', 'conv-user', 'conv-web']);
+    assert.deepEqual(names, ['conv-chat', 'conv-default-deny', 'conv-nats', 'conv-operator', 'conv-postgres', 'conv-redis', 'conv-sentinel', 'conv-user', 'conv-web']);
     const op = find(objs, 'NetworkPolicy', 'conv-operator');
     assert.deepEqual(op.spec.podSelector.matchLabels['app.kubernetes.io/component'], 'operator');
+    const rds = (component: string) => ({ podSelector: { matchLabels: { 'data.converge.io/redis-component': component, 'data.converge.io/redis-sentinel': 'conv-redis' } } });
     assert.deepEqual(op.spec.egress, [
       { ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] },
       { to: [{ podSelector: { matchLabels: { 'data.converge.io/cluster': 'conv-pg' } } }], ports: [{ protocol: 'TCP', port: 8008 }] },
+      { to: [rds('redis')], ports: [{ protocol: 'TCP', port: 6379 }] },
+      { to: [rds('sentinel')], ports: [{ protocol: 'TCP', port: 26379 }] },
       { ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
     ]);
     assert.deepEqual(op.spec.ingress, [
@@ -155,22 +161,28 @@ describe('helm template with dataLayer.mode=operator', () => {
 });
 
 describe('the modes: which part follows which', () => {
-  test('dataLayer.postgres.mode=operator alone is the same as dataLayer.mode=operator', () => {
-    // The generated Secrets differ (random passwords at each render): everything else is the same.
-    const render = (values: unknown) => renderChart(values).filter((o) => o.kind !== 'Secret');
+  // The generated Secrets differ (random passwords at each render): everything else is compared.
+  const render = (values: unknown) => renderChart(values).filter((o) => o.kind !== 'Secret');
+
+  test('operator is the default: no values render what dataLayer.mode=operator renders', () => {
     const a = render({ dataLayer: { mode: 'operator' } });
-    assert.ok(a.some((o) => o.kind === 'PostgresCluster'));
-    assert.deepEqual(render({ dataLayer: { mode: 'external', postgres: { mode: 'operator' } } }), a);
+    assert.ok(a.some((o) => o.kind === 'PostgresCluster') && a.some((o) => o.kind === 'RedisSentinel'));
+    assert.deepEqual(render(undefined), a);
   });
 
-  test('dataLayer.postgres.mode=external overrides dataLayer.mode=operator: nothing of the operator renders', () => {
-    const objs = renderChart({ dataLayer: { mode: 'operator', postgres: { mode: 'external' } } });
-    assert.deepEqual(objs.filter((o) => OPERATOR_KINDS.includes(o.kind)).map((o) => o.kind), []);
+  test('each part in operator mode by its own mode is the same as dataLayer.mode=operator', () => {
+    const a = render({ dataLayer: { mode: 'operator' } });
+    assert.deepEqual(render({ dataLayer: { mode: 'external', postgres: { mode: 'operator' }, redis: { mode: 'operator' } } }), a);
+  });
+
+  test('both parts external override dataLayer.mode=operator: nothing of the operator renders', () => {
+    const objs = renderChart({ dataLayer: { mode: 'operator', postgres: { mode: 'external' }, redis: { mode: 'external' } } });
+    assert.deepEqual(objs.filter((o) => [...OPERATOR_KINDS, 'RedisSentinel'].includes(o.kind)).map((o) => o.kind), []);
     assert.equal(envOf(main(objs, 'chat')).get('DATABASE_URL'), 'postgres://converge@postgres.example.internal:5432/converge_chat');
   });
 
-  test('external (the default) renders no operator, RBAC, PostgresCluster or their NetworkPolicies', () => {
-    const objs = renderChart();
+  test('external renders no operator, RBAC, PostgresCluster or their NetworkPolicies', () => {
+    const objs = renderChart({ dataLayer: { mode: 'external' } });
     assert.deepEqual(objs.filter((o) => OPERATOR_KINDS.includes(o.kind)).map((o) => `${o.kind}/${o.metadata.name}`), []);
     assert.equal(objs.some((o) => o.metadata.name === 'conv-operator' || o.metadata.name === 'conv-postgres'), false);
     for (const c of ['conv-user', 'conv-chat']) {
@@ -180,7 +192,7 @@ describe('the modes: which part follows which', () => {
   });
 
   test('a mode that does not exist fails with a message naming the value and the modes', () => {
-    for (const values of [{ dataLayer: { mode: 'managed' } }, { dataLayer: { postgres: { mode: 'cnpg' } } }]) {
+    for (const values of [{ dataLayer: { mode: 'managed' } }, { dataLayer: { postgres: { mode: 'cnpg' } } }, { dataLayer: { redis: { mode: 'spotahome' } } }]) {
       const r = helm(['template', 'conv', CHART_DIR], values);
       assert.notEqual(r.status, 0);
       assert.match(r.stderr, /dataLayer.*mode/);
@@ -190,6 +202,9 @@ describe('the modes: which part follows which', () => {
     const r = helm(['template', 'conv', CHART_DIR, '--skip-schema-validation'], { dataLayer: { postgres: { mode: 'cnpg' } } });
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /dataLayer\.postgres\.mode "cnpg" is not supported: use external, operator, or empty/);
+    const redis = helm(['template', 'conv', CHART_DIR, '--skip-schema-validation'], { dataLayer: { redis: { mode: 'bitnami' } } });
+    assert.notEqual(redis.status, 0);
+    assert.match(redis.stderr, /dataLayer\.redis\.mode "bitnami" is not supported: use external, operator, or empty/);
   });
 });
 
@@ -217,6 +232,7 @@ describe('helm template in operator mode with every operator knob changed', () =
     assert.equal(c.imagePullPolicy, 'Always');
     assert.deepEqual(dep.spec.template.spec.imagePullSecrets, [{ name: 'regcred' }]);
     assert.equal(envOf(c).get('POSTGRES_IMAGE'), 'registry.example.org/team/pg-img:pg-tag');
+    assert.equal(envOf(c).get('REDIS_IMAGE'), 'registry.example.org/team/rds-img:rds-tag');
     assert.equal(envOf(c).get('LOG_LEVEL'), 'debug');
     assert.deepEqual(c.resources, {
       requests: { cpu: '70m', memory: '150Mi', 'ephemeral-storage': '40Mi' },
@@ -241,9 +257,10 @@ describe('helm template in operator mode with every operator knob changed', () =
     assert.equal(envOf(dep.spec.template.spec.containers[0]).get('LOG_LEVEL'), 'warn');
   });
 
-  test('networkPolicy.enabled=false removes the operator and PostgreSQL policies too', () => {
+  test('networkPolicy.enabled=false removes the operator, PostgreSQL, Redis and Sentinel policies too', () => {
     const off = renderChart({ dataLayer: { mode: 'operator' }, networkPolicy: { enabled: false } });
     assert.equal(off.some((o) => o.kind === 'NetworkPolicy'), false);
     assert.ok(off.some((o) => o.kind === 'PostgresCluster'));
+    assert.ok(off.some((o) => o.kind === 'RedisSentinel'));
   });
 });

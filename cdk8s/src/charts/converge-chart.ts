@@ -11,6 +11,7 @@ import { NatsCluster } from '../constructs/nats-cluster';
 import { NetworkPolicies } from '../constructs/network-policies';
 import { releaseName } from '../constructs/naming';
 import { PostgresClusterResource } from '../constructs/postgres-cluster';
+import { RedisSentinelResource } from '../constructs/redis-sentinel';
 import { ServiceMonitor } from '../constructs/service-monitor';
 
 export const PORTS = { user: 3000, web: 3001, chat: 3002 } as const;
@@ -23,6 +24,7 @@ export class ConvergeChart extends Chart {
   readonly web: ConvergeProcess;
   readonly nats: NatsCluster;
   readonly postgres: PostgresClusterResource;
+  readonly redis: RedisSentinelResource;
   readonly operator: DataOperator;
 
   constructor(scope: Construct, id: string) {
@@ -35,9 +37,10 @@ export class ConvergeChart extends Chart {
 
     new GeneratedCredentials(this, 'credentials');
     this.nats = new NatsCluster(this, 'nats');
-    // The operator-run data layer (dataLayer.mode / dataLayer.postgres.mode = operator).
+    // The operator-run data layer (dataLayer.mode, or dataLayer.postgres.mode / dataLayer.redis.mode = operator).
     this.postgres = new PostgresClusterResource(this, 'postgres');
-    this.operator = new DataOperator(this, 'operator', { postgres: this.postgres });
+    this.redis = new RedisSentinelResource(this, 'redis');
+    this.operator = new DataOperator(this, 'operator', { postgres: this.postgres, redis: this.redis });
     this.user = new ConvergeProcess(this, 'user', {
       component: 'user',
       port: PORTS.user,
@@ -80,6 +83,7 @@ export class ConvergeChart extends Chart {
       nats: this.nats,
       operator: this.operator,
       postgres: this.postgres,
+      redis: this.redis,
     });
     new ServiceMonitor(this, 'monitoring', { targets: [this.user, this.chat, this.web, this.operator] });
   }

@@ -1,26 +1,29 @@
 import { ApiObject, type ApiObjectProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { OPERATOR_ENABLED } from '../helm/data-layer-tpl';
-import { expr, renderOnlyIf, when } from '../helm/expr';
+import { OPERATOR_ENABLED, POSTGRES_BY_OPERATOR, REDIS_BY_OPERATOR } from '../helm/data-layer-tpl';
+import { expr, renderOnlyIf, when, whenItem } from '../helm/expr';
 import { v, value, valueNumber } from '../values/refs';
 import { labels, releaseName, selectorLabels } from './naming';
 import { operatorRules } from './operator-rbac';
 import { APP_UID, containerSecurityContext, podSecurityContext, topologySpread } from './pod-security';
 import type { PostgresClusterResource } from './postgres-cluster';
+import type { RedisSentinelResource } from './redis-sentinel';
 
 /** The operator's METRICS_PORT: /metrics, /healthz and /readyz (operator/src/main.ts). */
 export const OPERATOR_METRICS_PORT = 8080;
 
 export interface DataOperatorProps {
-  /** The PostgresCluster it runs: its agent Secret is the one Secret the Role lets it read. */
+  /** The PostgresCluster it runs (PostgreSQL in operator mode): the Role lets it read its agent Secret. */
   readonly postgres: PostgresClusterResource;
+  /** The RedisSentinel it runs (Redis in operator mode): the Role lets it read its auth Secret. */
+  readonly redis: RedisSentinelResource;
 }
 
 /**
  * The Converge operator (operator/): ServiceAccount, Role and RoleBinding (least privilege, one
  * namespace), a Deployment of `.Values.operator.replicas` that elect a leader on the Lease
  * `<release>-operator`, a Service for its metrics and a PDB. Rendered only when some part of the data
- * layer is in operator mode.
+ * layer is in operator mode; the Role grants what each part in operator mode needs, no more.
  */
 export class DataOperator extends Construct {
   readonly name = releaseName('operator');
@@ -32,6 +35,7 @@ export class DataOperator extends Construct {
   constructor(scope: Construct, id: string, props: DataOperatorProps) {
     super(scope, id);
     const meta = { name: this.name, labels: labels('operator') };
+    const rules = operatorRules(props.postgres.name, props.redis.name, this.leaseName);
     const objects: ApiObject[] = [];
     const add = (objId: string, body: ApiObjectProps) => objects.push(new ApiObject(this, objId, body));
 
@@ -40,7 +44,11 @@ export class DataOperator extends Construct {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'Role',
       metadata: meta,
-      rules: operatorRules(props.postgres.name, this.leaseName),
+      rules: [
+        ...rules.common,
+        ...rules.postgres.map((r) => whenItem(POSTGRES_BY_OPERATOR, r)),
+        ...rules.redis.map((r) => whenItem(REDIS_BY_OPERATOR, r)),
+      ],
     });
     add('rolebinding', {
       apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -50,7 +58,7 @@ export class DataOperator extends Construct {
       subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: expr('toJson .Release.Namespace') }],
     });
 
-    const image = (path: 'operator.image' | 'operator.postgresImage') => expr(`include "converge.image" (list . ${v(path)}) | toJson`);
+    const image = (path: 'operator.image' | 'operator.postgresImage' | 'operator.redisImage') => expr(`include "converge.image" (list . ${v(path)}) | toJson`);
     const field = (fieldPath: string) => ({ fieldRef: { fieldPath } });
     const container = {
       name: 'operator',
@@ -64,6 +72,8 @@ export class DataOperator extends Construct {
         { name: 'POD_NAME', valueFrom: field('metadata.name') },
         { name: 'LEASE_NAME', value: this.leaseName },
         { name: 'POSTGRES_IMAGE', value: image('operator.postgresImage') },
+        // The default of a RedisSentinel without spec.image; the chart's own sets it to the same image.
+        { name: 'REDIS_IMAGE', value: image('operator.redisImage') },
         { name: 'METRICS_PORT', value: String(OPERATOR_METRICS_PORT) },
         { name: 'LOG_LEVEL', value: expr(`${v('operator.logLevel')} | default ${v('logLevel')} | toJson`) },
       ],

@@ -17,7 +17,7 @@ export function selectorLabels(component: Component): Record<string, string> {
 }
 
 /** Recommended labels of every object of the chart. */
-export function labels(component: Component | 'ingress' | 'network' | 'credentials' | 'postgres'): Record<string, string> {
+export function labels(component: Component | 'ingress' | 'network' | 'credentials' | 'postgres' | 'redis'): Record<string, string> {
   return {
     'app.kubernetes.io/name': 'converge',
     'app.kubernetes.io/instance': expr('toJson .Release.Name'),

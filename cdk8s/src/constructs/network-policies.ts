@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
-import { AGENT_PORT } from '@converge/operator';
+import { AGENT_PORT, REDIS_PORT, SENTINEL_PORT } from '@converge/operator';
 import { Construct } from 'constructs';
-import { OPERATOR_ENABLED, POSTGRES_BY_OPERATOR, POSTGRES_EXTERNAL, POSTGRES_PORT } from '../helm/data-layer-tpl';
+import { OPERATOR_ENABLED, POSTGRES_BY_OPERATOR, POSTGRES_EXTERNAL, POSTGRES_PORT, REDIS_BY_OPERATOR, REDIS_EXTERNAL } from '../helm/data-layer-tpl';
 import { expr, renderOnlyIf, whenItem } from '../helm/expr';
 import { v, valueNumber } from '../values/refs';
 import { type ConvergeProcess, METRICS_PORT } from './converge-process';
@@ -10,6 +10,7 @@ import type { NatsCluster } from './nats-cluster';
 import { NATS_CLIENT_PORT, NATS_CLUSTER_PORT, NATS_MONITOR_PORT } from './nats-cluster';
 import { labels, releaseName, releaseSelector } from './naming';
 import type { PostgresClusterResource } from './postgres-cluster';
+import type { RedisSentinelResource } from './redis-sentinel';
 
 export interface NetworkPoliciesProps {
   readonly user: ConvergeProcess;
@@ -18,6 +19,7 @@ export interface NetworkPoliciesProps {
   readonly nats: NatsCluster;
   readonly operator: DataOperator;
   readonly postgres: PostgresClusterResource;
+  readonly redis: RedisSentinelResource;
 }
 
 const fromNamespace = (valuePath: 'networkPolicy.ingressNamespace' | 'networkPolicy.monitoringNamespace') => ({
@@ -31,12 +33,15 @@ const DNS = { ports: [{ protocol: 'UDP', port: 53 }, tcp(53)] };
  * Only what must talk does, both ways. Every pod of the release denies ingress and egress by default.
  * In: the ingress controller reaches the public ports of user, chat and web; chat reaches user (JWKS);
  * the services reach NATS; NATS servers reach each other; Prometheus reaches the metrics ports only.
- * Out: web reaches user and chat; user and chat reach NATS, Redis and the OTel collector (outside
- * the chart, at addresses it does not know: by port), PostgreSQL (by port when external, the
- * PostgresCluster's pods in operator mode) and chat reaches user; NATS reaches its peers. Everyone may
- * resolve names. Only the operator reaches the Kubernetes API and the instance agents (the other pods'
- * service account tokens are not even mounted); the PostgreSQL instances take connections from user,
- * chat and each other, and reach nothing but each other.
+ * Out: web reaches user and chat; user and chat reach NATS, the OTel collector (outside the chart, at
+ * addresses it does not know: by port), PostgreSQL and Redis (by port when external, the operator's
+ * pods in operator mode) and chat reaches user; NATS reaches its peers. Everyone may resolve names.
+ * Only the operator reaches the Kubernetes API, the instance agents and the Redis and Sentinel pods
+ * it reads and orders (the other pods' service account tokens are not even mounted); the PostgreSQL
+ * instances take connections from user, chat and each other, and reach nothing but each other; Redis
+ * pods take user, chat, each other (replication), the Sentinels and the operator, and reach only each
+ * other; Sentinels take user, chat (asking for the master), each other and the operator, and reach
+ * each other and the Redis pods they watch.
  */
 export class NetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
@@ -56,12 +61,16 @@ export class NetworkPolicies extends Construct {
     const toProcess = (p: ConvergeProcess) => ({ to: [pods(p)], ports: [tcp(p.port)] });
     const metricsFromPrometheus = { from: [prometheus], ports: [tcp(METRICS_PORT)] };
     const postgres = pods(props.postgres);
-    // PostgreSQL: by port to any address when it is external, else the PostgresCluster's pods.
-    // Redis and OTLP: by port, to any address.
+    const redis = { podSelector: { matchLabels: props.redis.redisSelector } };
+    const sentinels = { podSelector: { matchLabels: props.redis.sentinelSelector } };
+    // PostgreSQL and Redis: by port to any address when external, else the operator's pods (a
+    // Sentinel client asks a Sentinel for the master, then connects to that Redis pod). OTLP: by port.
     const dataLayer = [
       whenItem(POSTGRES_EXTERNAL, { ports: [tcp(valueNumber('postgres.external.port'))] }),
       whenItem(POSTGRES_BY_OPERATOR, { to: [postgres], ports: [tcp(POSTGRES_PORT)] }),
-      { ports: expr(`include "converge.tcpPorts" ${v('networkPolicy.egress.redisPorts')}`) },
+      whenItem(REDIS_EXTERNAL, { ports: expr(`include "converge.tcpPorts" ${v('networkPolicy.egress.redisPorts')}`) }),
+      whenItem(REDIS_BY_OPERATOR, { to: [sentinels], ports: [tcp(SENTINEL_PORT)] }),
+      whenItem(REDIS_BY_OPERATOR, { to: [redis], ports: [tcp(REDIS_PORT)] }),
       { ports: expr(`include "converge.tcpPorts" ${v('networkPolicy.egress.otlpPorts')}`) },
     ];
     const toNats = { to: [pods(props.nats)], ports: [tcp(NATS_CLIENT_PORT)] };
@@ -92,7 +101,8 @@ export class NetworkPolicies extends Construct {
       egress: [{ to: [pods(props.nats)], ports: [tcp(NATS_CLUSTER_PORT)] }, DNS],
     });
     // The operator: its metrics from Prometheus; out to the Kubernetes API (at an address the chart
-    // does not know: by port) and the instance agents.
+    // does not know: by port), the instance agents, and the Redis and Sentinel pods (INFO, SENTINEL
+    // MASTERS, REPLICAOF, SENTINEL MONITOR: by pod IP).
     policy(
       'operator',
       {
@@ -100,7 +110,9 @@ export class NetworkPolicies extends Construct {
         ingress: [{ from: [prometheus], ports: [tcp(OPERATOR_METRICS_PORT)] }],
         egress: [
           { ports: expr(`include "converge.tcpPorts" ${v('networkPolicy.egress.apiServerPorts')}`) },
-          { to: [postgres], ports: [tcp(AGENT_PORT)] },
+          whenItem(POSTGRES_BY_OPERATOR, { to: [postgres], ports: [tcp(AGENT_PORT)] }),
+          whenItem(REDIS_BY_OPERATOR, { to: [redis], ports: [tcp(REDIS_PORT)] }),
+          whenItem(REDIS_BY_OPERATOR, { to: [sentinels], ports: [tcp(SENTINEL_PORT)] }),
           DNS,
         ],
       },
@@ -122,6 +134,29 @@ export class NetworkPolicies extends Construct {
         egress: [{ to: [postgres], ports: [tcp(POSTGRES_PORT)] }, DNS],
       },
       POSTGRES_BY_OPERATOR,
+    );
+    const clients = [pods(props.user), pods(props.chat)];
+    // The Redis pods (the operator's, labelled by set and component): clients, replicas streaming from
+    // the master, the Sentinels watching and reconfiguring them, the operator reading and ordering them.
+    policy(
+      'redis',
+      {
+        podSelector: { matchLabels: props.redis.redisSelector },
+        ingress: [{ from: [...clients, redis, sentinels, pods(props.operator)], ports: [tcp(REDIS_PORT)] }],
+        // A replica connects to its master (by the master's stable DNS name): nothing else.
+        egress: [{ to: [redis], ports: [tcp(REDIS_PORT)] }, DNS],
+      },
+      REDIS_BY_OPERATOR,
+    );
+    // The Sentinels: clients asking for the master, each other (hello messages, votes), the operator.
+    policy(
+      'sentinel',
+      {
+        podSelector: { matchLabels: props.redis.sentinelSelector },
+        ingress: [{ from: [...clients, sentinels, pods(props.operator)], ports: [tcp(SENTINEL_PORT)] }],
+        egress: [{ to: [sentinels], ports: [tcp(SENTINEL_PORT)] }, { to: [redis], ports: [tcp(REDIS_PORT)] }, DNS],
+      },
+      REDIS_BY_OPERATOR,
     );
   }
 }

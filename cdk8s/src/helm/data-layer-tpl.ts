@@ -1,4 +1,4 @@
-import { APP_USERNAME, names } from '@converge/operator';
+import { APP_USERNAME, REDIS_PORT, SENTINEL_PORT, names, redisNames } from '@converge/operator';
 
 // Which part of the data layer the chart's operator runs, as named templates (`_helpers.tpl`), and
 // the names of what it runs, taken from @converge/operator so the chart and the operator agree.
@@ -9,6 +9,12 @@ export const PG_CLUSTER_SUFFIX = 'pg';
 export const POSTGRES_PORT = 5432;
 /** The databases the operator creates for the services, owned by the app user. */
 export const PG_DATABASES = { user: 'converge_user', chat: 'converge_chat' } as const;
+/** The RedisSentinel of a release: `<release>-redis` (its objects `<release>-redis-redis-0`, `<release>-redis-master`, …). */
+export const REDIS_SENTINEL_SUFFIX = 'redis';
+/** The longest StatefulSet name whose pods' controller-revision-hash label (`<set>-<10 chars>`) fits 63. */
+const REDIS_MAX_SET_NAME = 52;
+/** `<release>-redis-sentinel` is the longer of the two StatefulSets. */
+export const REDIS_MAX_RELEASE = REDIS_MAX_SET_NAME - `-${REDIS_SENTINEL_SUFFIX}-sentinel`.length;
 
 // The operator's names for a cluster, as printf formats of the cluster name (`%s-rw`, `%s-app`).
 const pgNames = names('%s');
@@ -32,12 +38,28 @@ const postgresMode = `
 `;
 
 /**
- * Redis's mode: external whatever dataLayer.mode says, until the operator runs Redis (issue 14 adds
- * dataLayer.redis.mode here, and a branch in converge.endpoints).
+ * Redis's mode: `dataLayer.redis.mode`, or `dataLayer.mode` when that is empty, checked like
+ * PostgreSQL's. In operator mode the quorum must not exceed the Sentinels (the CRD refuses it too,
+ * but only at apply), and the release name is checked against what the RedisSentinel's
+ * objects can carry: `<release>-redis-sentinel` is a StatefulSet, whose pods get the label
+ * `controller-revision-hash: <set>-<hash>` (at most 63 characters, so the set at most
+ * ${REDIS_MAX_SET_NAME}), which caps the release name at ${REDIS_MAX_RELEASE} characters. Failing at render
+ * beats a StatefulSet that never makes a pod.
  */
 const redisMode = `
 {{- define "converge.redisMode" -}}
-external
+{{- $d := .Values.dataLayer -}}
+{{- $m := $d.redis.mode | default $d.mode -}}
+{{- if not (has $m (list "external" "operator")) -}}
+{{- fail (printf "dataLayer.redis.mode %q is not supported: use external, operator, or empty to follow dataLayer.mode" $m) -}}
+{{- end -}}
+{{- if and (eq $m "operator") (gt (int $d.redis.sentinel.quorum) (int $d.redis.sentinel.sentinels)) -}}
+{{- fail (printf "dataLayer.redis.sentinel.quorum %d exceeds sentinels %d: that many Sentinels could never agree" (int $d.redis.sentinel.quorum) (int $d.redis.sentinel.sentinels)) -}}
+{{- end -}}
+{{- if and (eq $m "operator") (gt (len .Release.Name) ${REDIS_MAX_RELEASE}) -}}
+{{- fail (printf "release name %q is too long for Redis in operator mode: at most ${REDIS_MAX_RELEASE} characters (its StatefulSet %s-${REDIS_SENTINEL_SUFFIX}-sentinel must fit a label)" .Release.Name .Release.Name) -}}
+{{- end -}}
+{{- $m -}}
 {{- end -}}
 `;
 
@@ -61,9 +83,32 @@ export const operatorPostgresEndpoint = `
             "passwordSecret" (dict "name" (printf "${pgNames.app}" $cluster) "key" "password") -}}
 `.trim();
 
+// The operator's names for a RedisSentinel, as printf formats of its name; a StatefulSet's pods are
+// `<set>-<ordinal>` (Kubernetes' rule).
+const rdsNames = redisNames('%s');
+
+/**
+ * The Redis part of the endpoints JSON in operator mode: every Sentinel pod by its stable DNS name
+ * (the headless Service publishes each pod, ready or not, so a client reaches the Sentinels that
+ * answer), the master name of the values, and the Secret the operator generates. REDIS_URL (unused
+ * with Sentinels) names the master's Service, for anyone reading the env.
+ */
+export const operatorRedisEndpoint = `
+{{- $rds := printf "%s-${REDIS_SENTINEL_SUFFIX}" .Release.Name -}}
+{{- $s := $v.dataLayer.redis.sentinel -}}
+{{- $hosts := list -}}
+{{- range $i := until (int $s.sentinels) -}}
+{{- $hosts = append $hosts (printf "${rdsNames.sentinel}-%d.${rdsNames.sentinelHeadless}.%s.svc:${SENTINEL_PORT}" $rds $i $rds $.Release.Namespace) -}}
+{{- end -}}
+{{- $redis = dict "url" (printf "redis://${rdsNames.master}:${REDIS_PORT}" $rds) "sentinels" (join "," $hosts) "masterName" $s.masterName
+               "passwordSecret" (dict "name" (printf "${rdsNames.auth}" $rds) "key" "password") -}}
+`.trim();
+
 export const dataLayerTemplates = [postgresMode, redisMode, operatorEnabled];
 
 /** Template conditions (pipelines) for `renderOnlyIf`, `when` and `whenItem`. */
 export const OPERATOR_ENABLED = 'include "converge.operatorEnabled" .';
 export const POSTGRES_BY_OPERATOR = 'eq (include "converge.postgresMode" .) "operator"';
 export const POSTGRES_EXTERNAL = 'eq (include "converge.postgresMode" .) "external"';
+export const REDIS_BY_OPERATOR = 'eq (include "converge.redisMode" .) "operator"';
+export const REDIS_EXTERNAL = 'eq (include "converge.redisMode" .) "external"';

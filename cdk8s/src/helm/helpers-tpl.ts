@@ -1,12 +1,12 @@
 // templates/_helpers.tpl of the chart. Named templates hold the logic that depends on several values
 // at once; the constructs reference them with `include`. Kept as TS source so the chart stays generated.
-import { dataLayerTemplates, operatorPostgresEndpoint } from './data-layer-tpl';
+import { dataLayerTemplates, operatorPostgresEndpoint, operatorRedisEndpoint } from './data-layer-tpl';
 
 /**
  * The one place that decides where PostgreSQL, Redis and NATS are. Every env var of the services is
  * read from this JSON. Each part of the data layer has its mode (data-layer-tpl.ts): PostgreSQL is
- * `postgres.external` or the chart's PostgresCluster; Redis is `redis.external` until the operator
- * runs it too (a `converge.redisMode` branch here then, and nothing else changes).
+ * `postgres.external` or the chart's PostgresCluster; Redis is `redis.external` or the chart's
+ * RedisSentinel (its Sentinels, the master name, the Secret the operator generates).
  */
 const endpoints = `
 {{- define "converge.endpoints" -}}
@@ -21,16 +21,21 @@ ${operatorPostgresEndpoint}
             "databases" (dict "user" $e.userDatabase "chat" $e.chatDatabase)
             "passwordSecret" $v.postgres.passwordSecret -}}
 {{- end -}}
-{{- $redis := $v.redis.external -}}
+{{- $redis := dict -}}
+{{- if eq (include "converge.redisMode" .) "operator" -}}
+${operatorRedisEndpoint}
+{{- else -}}
+{{- $e := $v.redis.external -}}
 {{- /* An empty Secret name means the chart's generated one (credentials.ts). */ -}}
 {{- $redisSecret := $v.redis.passwordSecret -}}
 {{- if not $redisSecret.name }}{{ $redisSecret = dict "name" (printf "%s-redis-auth" .Release.Name) "key" "password" }}{{ end -}}
+{{- $redis = dict "url" $e.url "sentinels" (join "," $e.sentinels) "masterName" $e.masterName "passwordSecret" $redisSecret -}}
+{{- end -}}
 {{- $natsSecret := $v.nats.auth.passwordSecret -}}
 {{- if not $natsSecret.name }}{{ $natsSecret = dict "name" (printf "%s-nats-auth" .Release.Name) "key" "password" }}{{ end -}}
 {{- dict
   "postgres" $pg
-  "redis" (dict "url" $redis.url "sentinels" (join "," $redis.sentinels) "masterName" $redis.masterName
-           "passwordSecret" $redisSecret)
+  "redis" $redis
   "nats" (dict "url" $nats "user" $v.nats.auth.user "passwordSecret" $natsSecret)
   | toJson -}}
 {{- end -}}

@@ -54,11 +54,11 @@ export const defaultValues = {
     issuer: 'converge',
     audience: 'converge',
   },
-  // Where PostgreSQL (and, with the next part of the operator, Redis) come from. `external`: yours
-  // (postgres.external, redis.external); `operator`: the chart runs the Converge operator and a
-  // PostgresCluster `<release>-pg` for the services. Redis stays external in either mode for now.
+  // Where PostgreSQL and Redis come from. `operator` (the default): the chart runs the Converge
+  // operator, a PostgresCluster `<release>-pg` and a RedisSentinel `<release>-redis` for the services;
+  // `external`: yours (postgres.external, redis.external). Each part may choose for itself.
   dataLayer: {
-    mode: 'external',
+    mode: 'operator',
     postgres: {
       // '' follows dataLayer.mode; `external` or `operator` decides for PostgreSQL alone.
       mode: '',
@@ -73,6 +73,24 @@ export const defaultValues = {
         parameters: {} as Record<string, string>,
         synchronous: { mode: 'quorum', number: 1 },
         failoverDelaySeconds: 2,
+      },
+    },
+    redis: {
+      // '' follows dataLayer.mode; `external` or `operator` decides for Redis alone.
+      mode: '',
+      // The RedisSentinel `<release>-redis` (operator mode only): a master, its replicas, the Sentinels.
+      sentinel: {
+        replicas: 3,
+        sentinels: 3,
+        quorum: 2,
+        masterName: 'converge',
+        storage: { size: '1Gi', storageClass: '' },
+        resources: {
+          redis: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+          sentinel: { requests: { cpu: '20m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
+        },
+        downAfterMilliseconds: 5000,
+        failoverTimeoutMilliseconds: 30000,
       },
     },
   },
@@ -111,6 +129,8 @@ export const defaultValues = {
     image: { repository: 'converge-operator', tag: '' },
     // The PostgreSQL image with the instance agent, for the instance pods (POSTGRES_IMAGE).
     postgresImage: { repository: 'converge-postgres', tag: '' },
+    // The Redis image (redis-server and redis-sentinel) of the RedisSentinel's pods (its spec.image).
+    redisImage: { repository: 'converge-redis', tag: '' },
     // Two: one leads (the Lease `<release>-operator`), the other takes over within the lease time.
     replicas: 2,
     resources: {

@@ -45,6 +45,26 @@ const postgresClusterSchema = obj('The PostgresCluster `<release>-pg` the operat
   failoverDelaySeconds: int('How long the primary may fail its checks before a replica is promoted.', 0, 300),
 });
 
+/** dataLayer.redis.sentinel: the RedisSentinel's spec (the CRD checks the same). */
+const sentinelResources = (what: string) =>
+  obj(`Resources of each ${what} container.`, {
+    requests: obj('Requests.', { cpu: quantity('CPU request.'), memory: quantity('Memory request.') }),
+    limits: obj('Limits.', { cpu: quantity('CPU limit.'), memory: quantity('Memory limit.') }),
+  });
+const redisSentinelSchema = obj('The RedisSentinel `<release>-redis` the operator runs (operator mode).', {
+  replicas: int('Redis pods: one master, the rest its replicas.', 1, 9),
+  sentinels: int('Sentinel pods; a failover needs a majority of them.', 1, 9),
+  quorum: int('Sentinels that must see the master down before a failover starts (at most sentinels).', 1, 9),
+  masterName: str("The name Sentinel monitors the master under (the services' REDIS_MASTER_NAME).", { pattern: '^[A-Za-z0-9_.-]{1,64}$' }),
+  storage: obj('One PersistentVolumeClaim per Redis pod (the append-only file).', {
+    size: quantity('Size of each claim.'),
+    storageClass: str('StorageClass; empty for the cluster default.'),
+  }),
+  resources: obj('Container resources.', { redis: sentinelResources('Redis'), sentinel: sentinelResources('Sentinel') }),
+  downAfterMilliseconds: int('How long an unanswering master takes to count as down (Sentinel down-after-milliseconds).', 100, 600000),
+  failoverTimeoutMilliseconds: int("Sentinel's failover-timeout.", 1000, 3600000),
+});
+
 const imageSchema = (description: string): Schema =>
   obj(description, {
     repository: str('Repository under image.registry (or a full reference when image.registry is empty).', { minLength: 1 }),
@@ -133,13 +153,17 @@ export const valuesSchema: Schema = {
     }),
     dataLayer: obj('Where PostgreSQL and Redis come from.', {
       mode: oneOf(
-        'external: bring your own (postgres.external, redis.external); operator: the chart runs the Converge ' +
-          'operator and what it manages (PostgreSQL today; Redis stays external until the operator runs it).',
+        'operator (the default): the chart runs the Converge operator, a PostgresCluster and a RedisSentinel; ' +
+          'external: bring your own (postgres.external, redis.external).',
         DATA_LAYER_MODES,
       ),
       postgres: obj("PostgreSQL's mode and, in operator mode, its cluster.", {
         mode: oneOf("'' follows dataLayer.mode; external or operator decides for PostgreSQL alone.", ['', ...DATA_LAYER_MODES]),
         cluster: postgresClusterSchema,
+      }),
+      redis: obj("Redis's mode and, in operator mode, its Sentinel set.", {
+        mode: oneOf("'' follows dataLayer.mode; external or operator decides for Redis alone.", ['', ...DATA_LAYER_MODES]),
+        sentinel: redisSentinelSchema,
       }),
     }),
     postgres: obj('PostgreSQL: where it is when external, and the pools of every mode.', {
@@ -157,13 +181,13 @@ export const valuesSchema: Schema = {
       }),
       poolSize: int('DATABASE_POOL_SIZE per process.', 1, 200),
     }),
-    redis: obj('Redis.', {
+    redis: obj('Redis when external (dataLayer.redis.mode); allowNoAuth in every mode.', {
       external: obj('A Redis you run: a URL, or Sentinels and a master name.', {
         url: str('REDIS_URL (used when sentinels is empty).', { pattern: '^rediss?://' }),
         sentinels: stringList('Sentinels as host:port; when set, Sentinel mode is used.', str('host:port', { pattern: '^[^:,\\s]+:[0-9]{1,5}$' })),
         masterName: str('Sentinel master name.', { minLength: 1 }),
       }),
-      passwordSecret: obj('Secret with the Redis password.', {
+      passwordSecret: obj("Secret with the Redis password (external mode; the operator's is <release>-redis-auth).", {
         name: str('Secret name; empty: the chart generates <release>-redis-auth (give your Redis that password).', {
           pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$',
         }),
@@ -207,6 +231,7 @@ export const valuesSchema: Schema = {
     operator: obj('The Converge operator (a Deployment with leader election), rendered when part of the data layer is in operator mode.', {
       image: imageSchema('Image of the operator.'),
       postgresImage: imageSchema('The PostgreSQL image with the instance agent, run by the instance pods (POSTGRES_IMAGE).'),
+      redisImage: imageSchema("The Redis image (redis-server and redis-sentinel) of the RedisSentinel's pods."),
       replicas: int('Replicas: one leads (the Lease <release>-operator), the others stand by.', 1, 5),
       resources: obj('Container resources.', {
         requests: obj('Requests.', {

@@ -56,7 +56,7 @@ export const everyKnob = {
   networkPolicy: { enabled: true, ingressNamespace: 'traefik-system', monitoringNamespace: 'prom' },
 };
 
-/** PostgreSQL by the operator with every knob of the operator and its PostgresCluster changed. */
+/** The data layer by the operator with every knob of the operator, its PostgresCluster and its RedisSentinel changed. */
 export const everyOperatorKnob = {
   image: { registry: 'registry.example.org/team', tag: '9.9.9', pullPolicy: 'Always', pullSecrets: ['regcred'] },
   logLevel: 'warn',
@@ -73,10 +73,27 @@ export const everyOperatorKnob = {
         failoverDelaySeconds: 7,
       },
     },
+    redis: {
+      mode: '',
+      sentinel: {
+        replicas: 5,
+        sentinels: 5,
+        quorum: 3,
+        masterName: 'chat-cache',
+        storage: { size: '4Gi', storageClass: 'fast-ssd' },
+        resources: {
+          redis: { requests: { cpu: '300m', memory: '1Gi' }, limits: { cpu: '2', memory: '2Gi' } },
+          sentinel: { requests: { cpu: '30m', memory: '48Mi' }, limits: { cpu: '300m', memory: '96Mi' } },
+        },
+        downAfterMilliseconds: 3000,
+        failoverTimeoutMilliseconds: 20000,
+      },
+    },
   },
   operator: {
     image: { repository: 'op-img', tag: 'op-tag' },
     postgresImage: { repository: 'pg-img', tag: 'pg-tag' },
+    redisImage: { repository: 'rds-img', tag: 'rds-tag' },
     replicas: 3,
     resources: {
       requests: { cpu: '70m', memory: '150Mi', 'ephemeral-storage': '40Mi' },

@@ -13,7 +13,18 @@
 {{- end -}}
 
 {{- define "converge.redisMode" -}}
-external
+{{- $d := .Values.dataLayer -}}
+{{- $m := $d.redis.mode | default $d.mode -}}
+{{- if not (has $m (list "external" "operator")) -}}
+{{- fail (printf "dataLayer.redis.mode %q is not supported: use external, operator, or empty to follow dataLayer.mode" $m) -}}
+{{- end -}}
+{{- if and (eq $m "operator") (gt (int $d.redis.sentinel.quorum) (int $d.redis.sentinel.sentinels)) -}}
+{{- fail (printf "dataLayer.redis.sentinel.quorum %d exceeds sentinels %d: that many Sentinels could never agree" (int $d.redis.sentinel.quorum) (int $d.redis.sentinel.sentinels)) -}}
+{{- end -}}
+{{- if and (eq $m "operator") (gt (len .Release.Name) 37) -}}
+{{- fail (printf "release name %q is too long for Redis in operator mode: at most 37 characters (its StatefulSet %s-redis-sentinel must fit a label)" .Release.Name .Release.Name) -}}
+{{- end -}}
+{{- $m -}}
 {{- end -}}
 
 {{- define "converge.operatorEnabled" -}}
@@ -37,16 +48,28 @@ true
             "databases" (dict "user" $e.userDatabase "chat" $e.chatDatabase)
             "passwordSecret" $v.postgres.passwordSecret -}}
 {{- end -}}
-{{- $redis := $v.redis.external -}}
+{{- $redis := dict -}}
+{{- if eq (include "converge.redisMode" .) "operator" -}}
+{{- $rds := printf "%s-redis" .Release.Name -}}
+{{- $s := $v.dataLayer.redis.sentinel -}}
+{{- $hosts := list -}}
+{{- range $i := until (int $s.sentinels) -}}
+{{- $hosts = append $hosts (printf "%s-sentinel-%d.%s-sentinel-headless.%s.svc:26379" $rds $i $rds $.Release.Namespace) -}}
+{{- end -}}
+{{- $redis = dict "url" (printf "redis://%s-master:6379" $rds) "sentinels" (join "," $hosts) "masterName" $s.masterName
+               "passwordSecret" (dict "name" (printf "%s-auth" $rds) "key" "password") -}}
+{{- else -}}
+{{- $e := $v.redis.external -}}
 {{- /* An empty Secret name means the chart's generated one (credentials.ts). */ -}}
 {{- $redisSecret := $v.redis.passwordSecret -}}
 {{- if not $redisSecret.name }}{{ $redisSecret = dict "name" (printf "%s-redis-auth" .Release.Name) "key" "password" }}{{ end -}}
+{{- $redis = dict "url" $e.url "sentinels" (join "," $e.sentinels) "masterName" $e.masterName "passwordSecret" $redisSecret -}}
+{{- end -}}
 {{- $natsSecret := $v.nats.auth.passwordSecret -}}
 {{- if not $natsSecret.name }}{{ $natsSecret = dict "name" (printf "%s-nats-auth" .Release.Name) "key" "password" }}{{ end -}}
 {{- dict
   "postgres" $pg
-  "redis" (dict "url" $redis.url "sentinels" (join "," $redis.sentinels) "masterName" $redis.masterName
-           "passwordSecret" $redisSecret)
+  "redis" $redis
   "nats" (dict "url" $nats "user" $v.nats.auth.user "passwordSecret" $natsSecret)
   | toJson -}}
 {{- end -}}
