@@ -57,6 +57,11 @@ export interface ChartOnNodeOptions {
   standinPostgres?: boolean;
   /** false when the values put Redis under the operator. @default true */
   standinRedis?: boolean;
+  /**
+   * Install with these values files alone (not values-node.yaml and its stand-ins), after applying
+   * these prerequisites: the chart's defaults test.
+   */
+  standalone?: { valuesFiles: string[]; prerequisites: (nodeDir: string, credentials: Credentials) => unknown[] };
 }
 
 export async function startChartOnNode(o: ChartOnNodeOptions = {}): Promise<ChartOnNode> {
@@ -81,27 +86,11 @@ export async function startChartOnNode(o: ChartOnNodeOptions = {}): Promise<Char
   try {
     cluster.importImages(Object.values(images).map((e) => e.tar));
     log(`images imported into the node's containerd ${elapsed()}`);
-    const values = readNodeValues();
-    // hostPath volumes keep the owner they are made with (the kubelet re-owns only managed volumes).
-    const natsHostDir = join(cluster.dir, 'nats-volumes');
-    for (let i = 0; i < values.nats.replicas; i++) {
-      const d = natsVolumeDir(natsHostDir, i);
-      mkdirSync(d, { recursive: true, mode: 0o750 });
-      chownSync(d, NATS_UID, NATS_UID);
-    }
-    cluster.apply(
-      buildPrerequisites({
-        values,
-        credentials: handle.credentials,
-        natsHostDir,
-        images: { postgres: images.postgres.ref, redis: images.redis.ref },
-        ...(o.standinPostgres === undefined ? {} : { standinPostgres: o.standinPostgres }),
-        ...(o.standinRedis === undefined ? {} : { standinRedis: o.standinRedis }),
-      }),
-    );
+    if (o.standalone) cluster.apply(o.standalone.prerequisites(cluster.dir, handle.credentials));
+    else applyNodePrerequisites(cluster, handle.credentials, images, o);
     if (o.prerequisites) cluster.apply(o.prerequisites(cluster.dir));
     // helm waits for nothing: the wait below reports what is not Ready yet, with the reason.
-    const files = [VALUES_FILE, ...(o.valuesFiles ?? [])].flatMap((f) => ['-f', f]);
+    const files = (o.standalone ? o.standalone.valuesFiles : [VALUES_FILE, ...(o.valuesFiles ?? [])]).flatMap((f) => ['-f', f]);
     cluster.helm(['install', RELEASE, CHART_DIR, '-n', NAMESPACE, ...files], 5 * 60_000);
     log(`helm install done ${elapsed()}`);
     await waitAllReady(cluster, CLUSTER_READY_MS - (Date.now() - t0));
@@ -118,6 +107,28 @@ export async function startChartOnNode(o: ChartOnNodeOptions = {}): Promise<Char
     throw e;
   }
   return handle;
+}
+
+/** values-node.yaml's prerequisites: namespace, Secrets, NATS volumes, the stand-ins the options keep. */
+function applyNodePrerequisites(cluster: NodeCluster, credentials: Credentials, images: Record<ImageName, ImageEntry>, o: ChartOnNodeOptions): void {
+  const values = readNodeValues();
+  // hostPath volumes keep the owner they are made with (the kubelet re-owns only managed volumes).
+  const natsHostDir = join(cluster.dir, 'nats-volumes');
+  for (let i = 0; i < values.nats.replicas; i++) {
+    const d = natsVolumeDir(natsHostDir, i);
+    mkdirSync(d, { recursive: true, mode: 0o750 });
+    chownSync(d, NATS_UID, NATS_UID);
+  }
+  cluster.apply(
+    buildPrerequisites({
+      values,
+      credentials,
+      natsHostDir,
+      images: { postgres: images.postgres.ref, redis: images.redis.ref },
+      ...(o.standinPostgres === undefined ? {} : { standinPostgres: o.standinPostgres }),
+      ...(o.standinRedis === undefined ? {} : { standinRedis: o.standinRedis }),
+    }),
+  );
 }
 
 async function waitAllReady(cluster: NodeCluster, timeoutMs: number): Promise<void> {

@@ -25,6 +25,8 @@ export interface ExchangeResult {
 export async function exchangeAcross(o: {
   /** Where accounts and the room are made (the user service, or the web server that proxies it). */
   apiUrl: string;
+  /** Where the room is made when apiUrl is the user service alone (no proxy in front). @default apiUrl */
+  roomsUrl?: string;
   /** The user service, for token refreshes. */
   authUrl: string;
   endpoints: readonly Endpoint[];
@@ -34,7 +36,7 @@ export async function exchangeAcross(o: {
   const accounts = await registerUsers(o.apiUrl, o.label, o.endpoints.length);
   const [owner, ...others] = accounts;
   if (!owner) throw new Error('exchangeAcross: no endpoint');
-  const roomId = await createRoom(o.apiUrl, owner, others, o.label);
+  const roomId = await createRoom(o.roomsUrl ?? o.apiUrl, owner, others, o.label);
   const clients: ChatClient[] = [];
   try {
     for (const [i, e] of o.endpoints.entries()) {
