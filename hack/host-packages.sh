@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the Debian packages the real images and the real node need are installed (idempotent: a
 # dpkg check, and nothing else, when they are there). Called by hack/images/build.sh,
-# hack/kube/cluster-up.sh and `make test`, so a fresh machine needs no hand-installed package.
+# hack/kube/cluster-up.sh, observability's tests and `make test`, so a fresh machine needs no hand-installed package.
 #   usage: hack/host-packages.sh
 set -euo pipefail
 
@@ -12,6 +12,7 @@ main() {
     debootstrap                                           # the base root filesystem of every image
     docker-compose                                        # compose.yaml's test (Debian's 1.29)
     jq curl openssl                                       # the scripts' own checks
+    prometheus                                            # promtool (rule checks and tests) and a real Prometheus (observability/)
   )
   local missing=() p
   for p in "${packages[@]}"; do

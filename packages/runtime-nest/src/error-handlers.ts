@@ -1,9 +1,10 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { type HttpFailure, type Logger, toHttpFailure } from '@converge/runtime';
+import { type HttpFailure, type Logger, noteErrorCode, toHttpFailure } from '@converge/runtime';
 
 function send(res: Response, f: HttpFailure): void {
   if (f.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(f.retryAfterSeconds))));
+  noteErrorCode(res, f.body.error.code);
   res.status(f.status).json(f.body);
 }
 

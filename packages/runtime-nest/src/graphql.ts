@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import type { Logger } from '@converge/runtime';
+import type { Logger, Metrics } from '@converge/runtime';
 import { AppError } from '@converge/protocol';
 import { isBackendUnavailable } from '@converge/runtime';
 import { type GraphQLGuards, graphqlGuardPlugins } from './graphql-limits';
+import { graphqlMetricsPlugin } from './graphql-metrics';
 
 /** Finds the AppError a resolver threw, however deep GraphQL wrapped it. */
 function appErrorIn(e: unknown): AppError | undefined {
@@ -77,6 +78,8 @@ export interface GraphQLMountOptions<C extends object> {
   guards: GraphQLGuards;
   /** Serve GraphiQL to a browser that GETs the endpoint (development only). */
   graphiql?: boolean;
+  /** Counts operations by root field and outcome (graphql-metrics.ts); omitted, nothing is counted. */
+  metrics?: Metrics;
 }
 
 /** A graphql-yoga handler (express-compatible) with contract error codes. */
@@ -99,6 +102,6 @@ export function createGraphQLHandler<C extends object>(
         return refusedBeforeExecution(error) ? new GraphQLError(e.message, { extensions: { ...e.extensions, http: refused() } }) : e;
       },
     },
-    plugins: [...graphqlGuardPlugins(o.guards), contractCodesForInvalidQueries],
+    plugins: [...graphqlGuardPlugins(o.guards), contractCodesForInvalidQueries, ...(o.metrics ? [graphqlMetricsPlugin(o.metrics)] : [])],
   });
 }

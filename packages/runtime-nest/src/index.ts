@@ -9,3 +9,4 @@ export * from './graphql';
 export * from './graphql-limits';
 export * from './cors';
 export * from './body-limit';
+export * from './graphql-metrics';

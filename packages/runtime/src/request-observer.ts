@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import type { Metrics } from './metrics';
+import { errorCodeOf, type Metrics } from './metrics';
 
 /** Paths probed every few seconds; logging each would drown the useful lines. */
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
@@ -31,7 +31,10 @@ export function routeLabel(req: RoutedRequest): string {
   return 'unmatched';
 }
 
-/** Writes one JSON log line and one histogram observation per request, when the response ends. */
+/**
+ * Writes one JSON log line and one histogram observation per request, when the response ends, and
+ * counts a 4xx answer by its contract code (noted by the error handlers, noteErrorCode).
+ */
 export function requestObserver(logger: Logger, metrics: Metrics) {
   return (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void): void => {
     const start = process.hrtime.bigint();
@@ -42,6 +45,10 @@ export function requestObserver(logger: Logger, metrics: Metrics) {
       const route = routeLabel(req);
       const method = req.method ?? 'GET';
       metrics.httpDuration.observe({ method, route, status: String(res.statusCode) }, seconds);
+      // GraphQL answers its own refusals (counted by operation, transport graphql); 5xx are failures, not refusals.
+      if (res.statusCode >= 400 && res.statusCode < 500 && !route.endsWith('graphql')) {
+        metrics.rejected.inc({ transport: 'http', code: errorCodeOf(res) });
+      }
       if (QUIET_PATHS.has(pathOf(req)) && res.statusCode < 400) return;
       const fields = {
         method,

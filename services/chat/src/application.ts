@@ -78,6 +78,7 @@ export async function createApplication(
         chat: c.chat,
         bus: c.bus,
         logger: c.logger,
+        metrics: c.metrics,
         ...graphqlExposureOf(config),
         slots: new GraphQLWsSlots(c.redis, c.logger, config.MAX_GRAPHQL_WS_PER_USER),
         revoked,

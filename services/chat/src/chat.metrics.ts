@@ -1,38 +1,37 @@
-import type { Pool } from 'pg';
-import { Counter, Gauge, Histogram, type Metrics } from '@converge/runtime';
+import { codeLabel, Counter, Gauge, Histogram, type Metrics } from '@converge/runtime';
 
 /** Nest injection token of the ChatMetrics. */
 export const CHAT_METRICS = Symbol('CHAT_METRICS');
 
+// Labels are few and bounded (transport, event name, error code, path): never a room or user id.
+// The table of every series, which the rules and dashboards use, is docs/METRICS.md.
+
 /** The chat service's own series, on the process registry (served at /metrics). */
 export interface ChatMetrics {
+  /** The process's shared series (requests rejected by code, GraphQL operations). */
+  base: Metrics;
   /** Sends by result: created, duplicate (a retry answered from storage) or the error code. */
   sends: Counter<'result' | 'transport'>;
   /** From a message:send arriving on the socket to its ack leaving (stored and committed). */
   ackLatency: Histogram<'result'>;
+  /** Every socket ack by event and result (ok or the error code). */
+  acks: Counter<'event' | 'result'>;
   connectedSockets: Gauge;
   /** message:new packets written to this pod's sockets (real-time fan-out). */
   fanoutDeliveries: Counter;
+  /** Sender's commit to the packet written on this pod; path local (same pod) or remote (through Redis). */
+  deliveryLatency: Histogram<'path'>;
+  /** Catch-up reads (room:sync, REST and GraphQL changes) and the messages they returned: what real time missed. */
+  syncRequests: Counter<'transport'>;
+  syncMessages: Counter<'transport'>;
+  /** Socket.IO Redis adapter failures: publishes dropped, client errors. */
+  adapterErrors: Counter<'op'>;
 }
 
-export function createChatMetrics(m: Metrics, pool: Pool): ChatMetrics {
+export function createChatMetrics(m: Metrics): ChatMetrics {
   const registers = [m.registry];
-  new Gauge({
-    name: 'chat_outbox_lag_seconds',
-    help: 'Age of the oldest CHAT event not yet published to NATS (0 when none waits)',
-    registers,
-    async collect() {
-      try {
-        const r = await pool.query<{ age: number | null }>(
-          'SELECT EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS age FROM outbox WHERE published_at IS NULL',
-        );
-        this.set(r.rows[0]?.age ?? 0);
-      } catch {
-        // PostgreSQL down: readiness reports it; keep the last value.
-      }
-    },
-  });
-  return {
+  const metrics: ChatMetrics = {
+    base: m,
     sends: new Counter({ name: 'chat_messages_sent_total', help: 'message sends by result', labelNames: ['result', 'transport'], registers }),
     ackLatency: new Histogram({
       name: 'chat_send_ack_seconds',
@@ -41,9 +40,31 @@ export function createChatMetrics(m: Metrics, pool: Pool): ChatMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     }),
+    acks: new Counter({ name: 'chat_socket_acks_total', help: 'Socket acks by event and result (ok or the error code)', labelNames: ['event', 'result'], registers }),
     connectedSockets: new Gauge({ name: 'chat_sockets_connected', help: 'Socket.IO connections on this pod', registers }),
     fanoutDeliveries: new Counter({ name: 'chat_fanout_deliveries_total', help: 'message:new packets written to local sockets', registers }),
+    deliveryLatency: new Histogram({
+      name: 'chat_delivery_seconds',
+      help: "Sender's commit to message:new written to a socket on this pod (path local or remote, through Redis)",
+      labelNames: ['path'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    syncRequests: new Counter({ name: 'chat_sync_requests_total', help: 'Catch-up reads (room:sync / changes) by transport', labelNames: ['transport'], registers }),
+    syncMessages: new Counter({
+      name: 'chat_sync_messages_total',
+      help: 'Messages returned by catch-up reads: what real-time delivery missed',
+      labelNames: ['transport'],
+      registers,
+    }),
+    adapterErrors: new Counter({ name: 'chat_redis_adapter_errors_total', help: 'Socket.IO Redis adapter failures by op (publish, client)', labelNames: ['op'], registers }),
   };
+  // Exported at 0 from the start: a healthy pod shows "no errors, no catch-up", not "no data", and
+  // rate() over them has a baseline when the first one happens.
+  for (const op of ['publish', 'client']) metrics.adapterErrors.inc({ op }, 0);
+  metrics.syncRequests.inc({ transport: 'socket' }, 0);
+  metrics.syncMessages.inc({ transport: 'socket' }, 0);
+  return metrics;
 }
 
 /** Runs a send and counts it by result (created, duplicate, or the error code). */
@@ -53,8 +74,15 @@ export async function countedSend<T extends { created: boolean }>(m: ChatMetrics
     m.sends.inc({ result: r.created ? 'created' : 'duplicate', transport });
     return r;
   } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    m.sends.inc({ result: typeof code === 'string' && /^[A-Z_]+$/.test(code) ? code : 'error', transport });
+    m.sends.inc({ result: codeLabel((e as { code?: unknown }).code), transport });
     throw e;
   }
+}
+
+/** Runs a catch-up read and counts it with the messages it returned. */
+export async function countedSync<T extends { messages: readonly unknown[] }>(m: ChatMetrics, transport: string, read: () => Promise<T>): Promise<T> {
+  const r = await read();
+  m.syncRequests.inc({ transport });
+  m.syncMessages.inc({ transport }, r.messages.length);
+  return r;
 }

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { CHAT_STREAM } from '@converge/protocol';
+import { CHAT_STREAM, USERS_STREAM } from '@converge/protocol';
 import {
   assertRedisAuthenticated,
   checkWritable,
@@ -14,6 +14,9 @@ import {
   NatsLink,
   natsAuth,
   OutboxRelay,
+  observeConsumer,
+  observeOutbox,
+  observePools,
   type Redis,
   type ShutdownHook,
   withAdvisoryLock,
@@ -22,7 +25,7 @@ import { type ChatMetrics, createChatMetrics } from './chat.metrics';
 import type { ChatConfig } from './config';
 import { ChatService } from './domain/chat.service';
 import { UserEventsService } from './domain/user-events.service';
-import { UserEventsConsumer } from './events/user.consumer';
+import { USERS_CONSUMER, UserEventsConsumer } from './events/user.consumer';
 import { MIGRATION_LOCK, runMigrations } from './persistence/data-source';
 import { PgMessageRepository } from './persistence/message.repository';
 import { PgRoomRepository } from './persistence/room.repository';
@@ -84,7 +87,9 @@ export async function buildComponents(config: ChatConfig, logger: Logger): Promi
   pool.on('error', (err) => logger.warn({ err: err.message }, 'PostgreSQL client failed'));
   const relayPool = createServingPool({ connectionString: url, max: 2 });
   relayPool.on('error', (err) => logger.warn({ err: err.message }, 'Outbox relay pool client failed'));
-  const chatMetrics = createChatMetrics(metrics, pool);
+  const chatMetrics = createChatMetrics(metrics);
+  observePools(metrics, { serving: pool, relay: relayPool });
+  observeOutbox(metrics, relayPool);
 
   // Redis: the adapter's pair, a subscriber for GraphQL topics, and one fail-fast client for
   // limits, presence and publishes (nothing waits for a Redis that is down).
@@ -92,7 +97,7 @@ export async function buildComponents(config: ChatConfig, logger: Logger): Promi
   const gqlSub = createRedis(config, { maxRetriesPerRequest: null });
   watchRedis(redis, 'chat', logger);
   watchRedis(gqlSub, 'graphql-sub', logger);
-  const socketAdapter = createSocketAdapter(config, logger);
+  const socketAdapter = createSocketAdapter(config, logger, chatMetrics);
 
   const nats = new NatsLink(config.NATS_URL, 'converge-chat', logger, async (nc) =>
     ensureStream(await nc.jetstreamManager(), CHAT_STREAM, ['chat.>']),
@@ -113,6 +118,12 @@ export async function buildComponents(config: ChatConfig, logger: Logger): Promi
     new DeletedAccountSessions(deletedUsers, sockets),
   );
   const consumer = new UserEventsConsumer(nats, userEvents, logger);
+  observeConsumer(metrics, USERS_STREAM, USERS_CONSUMER, async () => {
+    const nc = nats.connection;
+    if (!nc) return undefined;
+    const info = await (await nc.jetstreamManager()).consumers.info(USERS_STREAM, USERS_CONSUMER);
+    return { pending: info.num_pending, ackPending: info.num_ack_pending };
+  });
   const tokens = new TokenVerifier(config.JWKS_URL, config.JWT_ISSUER, config.JWT_AUDIENCE, deletedUsers);
   return {
     logger,

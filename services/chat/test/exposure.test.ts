@@ -20,7 +20,7 @@ test('GET /metrics on the public port is 404; the metrics port answers it', asyn
   assert.equal((await fetch(`${p.url}/metrics`)).status, 404);
   const scrape = await fetch(`${p.metricsUrl}/metrics`);
   assert.equal(scrape.status, 200);
-  assert.match(await scrape.text(), /^chat_outbox_lag_seconds\{/m);
+  assert.match(await scrape.text(), /^outbox_lag_seconds\{/m);
   assert.equal((await fetch(`${p.metricsUrl}/rooms`)).status, 404, 'the metrics port serves nothing else');
 });
 

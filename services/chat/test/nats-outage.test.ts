@@ -56,7 +56,7 @@ test('NATS outage: sends unaffected; the CHAT events are published after NATS re
   assert.equal(edit.status, 200);
   assert.ok(Date.now() - t0 < 5000, 'sends and edits answered promptly without NATS');
   const metrics = await (await fetch(`${p.metricsUrl}/metrics`)).text();
-  const lag = Number(/^chat_outbox_lag_seconds\{[^}]*\} (\S+)$/m.exec(metrics)?.[1]);
+  const lag = Number(/^outbox_lag_seconds\{[^}]*\} (\S+)$/m.exec(metrics)?.[1]);
   assert.ok(lag > 0, `events wait in the outbox (lag ${lag} s)`);
 
   await c.nats.restart();

@@ -42,7 +42,7 @@ export async function createApplication(
         caller: () => c.tokens.verify(bearerToken(req.headers.authorization)),
       });
       for (const endpoint of USER_GRAPHQL_PATHS) {
-        app.use(endpoint, createGraphQLHandler({ schema, endpoint, context, logger: c.logger, ...graphqlExposureOf(config) }));
+        app.use(endpoint, createGraphQLHandler({ schema, endpoint, context, logger: c.logger, metrics: c.metrics, ...graphqlExposureOf(config) }));
       }
     },
     closeResources: closeHooks(c),

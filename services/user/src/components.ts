@@ -16,6 +16,9 @@ import {
   NatsLink,
   natsAuth,
   OutboxRelay,
+  observeOutbox,
+  observePools,
+  type PoolCounts,
   type ShutdownHook,
   withAdvisoryLock,
 } from '@converge/runtime';
@@ -120,6 +123,11 @@ export async function buildComponents(config: UserConfig, logger: Logger): Promi
   // pool's 'error' event would crash the process. The relay's next pass reconnects.
   relayPool.on('error', (err) => logger.warn({ err: err.message }, 'Outbox relay pool client failed'));
   const relay = new OutboxRelay({ pool: relayPool, nats, logger });
+
+  // The serving pool is TypeORM's own (its driver's `master`, a pg Pool once initialized).
+  const servingPool = (dataSource.driver as unknown as { master?: PoolCounts }).master;
+  observePools(metrics, { ...(servingPool ? { serving: servingPool } : {}), relay: relayPool });
+  observeOutbox(metrics, relayPool);
 
   const observer = accountTelemetry(logger, metrics.registry);
   const userRepository = new TypeOrmUserRepository(dataSource, () => relay.kick());

@@ -5,7 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { execute, type GraphQLSchema, subscribe } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { Logger } from '@converge/runtime';
+import type { Logger, Metrics } from '@converge/runtime';
 import { createGraphQLHandler, type GraphQLGuards, graphqlGuardFunctions, toGraphQLError } from '@converge/runtime-nest';
 import type { ChatService } from '../../domain/chat.service';
 import { bearer, type Identity, type TokenVerifier } from '../../auth/token-verifier';
@@ -25,6 +25,8 @@ export interface GraphQLServerDeps {
   chat: ChatService;
   bus: RoomEventBus;
   logger: Logger;
+  /** The process registry's shared counters: GraphQL operations and refusals. */
+  metrics: Metrics;
   guards: GraphQLGuards;
   graphiql: boolean;
   /** The per-user cap on graphql-ws connections over every pod. */
@@ -64,7 +66,7 @@ export function mountGraphQL(d: GraphQLServerDeps): MountedGraphQL {
   for (const endpoint of GRAPHQL_PATHS) {
     d.app.use(
       endpoint,
-      createGraphQLHandler({ schema: d.schema, endpoint, context: httpContext, logger: d.logger, guards: d.guards, graphiql: d.graphiql }),
+      createGraphQLHandler({ schema: d.schema, endpoint, context: httpContext, logger: d.logger, guards: d.guards, graphiql: d.graphiql, metrics: d.metrics }),
     );
   }
 

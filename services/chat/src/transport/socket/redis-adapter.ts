@@ -1,5 +1,7 @@
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createRedis, type Logger, type Redis, type RedisConfig } from '@converge/runtime';
+import type { ChatMetrics } from '../../chat.metrics';
+import { timeDeliveries } from './delivery-timing';
 
 export interface SocketAdapterClients {
   adapter: ReturnType<typeof createAdapter>;
@@ -8,9 +10,10 @@ export interface SocketAdapterClients {
 }
 
 /** Logs the first error of an outage and the recovery, not every reconnect attempt. */
-export function watchRedis(client: Redis, name: string, logger: Logger): void {
+export function watchRedis(client: Redis, name: string, logger: Logger, onError?: () => void): void {
   let down = false;
   client.on('error', (err: Error) => {
+    onError?.();
     if (down) return;
     down = true;
     logger.warn({ client: name, err: err.message }, 'Redis unavailable');
@@ -36,14 +39,21 @@ export function watchRedis(client: Redis, name: string, logger: Logger): void {
  * safe for outages: the adapter publishes without awaiting, so a rejected publish would be an
  * unhandled rejection. Publishes fail fast while Redis is down (no offline queue: a stale backlog
  * is worth nothing, clients catch up by room:sync) and their failure is swallowed; the subscriber
- * waits for Redis however long it takes and resubscribes when it is back.
+ * waits for Redis however long it takes and resubscribes when it is back. Dropped publishes and
+ * client errors are counted (chat_redis_adapter_errors_total), and every message:new delivery is
+ * timed from the sender's commit (delivery-timing.ts).
  */
-export function createSocketAdapter(config: RedisConfig, logger: Logger): SocketAdapterClients {
+export function createSocketAdapter(config: RedisConfig, logger: Logger, metrics: ChatMetrics): SocketAdapterClients {
   const pub = createRedis(config, { enableOfflineQueue: false });
   const sub = createRedis(config, { maxRetriesPerRequest: null });
   const publish = pub.publish.bind(pub) as (channel: string, message: string | Buffer) => Promise<number>;
-  (pub as unknown as { publish: typeof publish }).publish = (channel, message) => publish(channel, message).catch(() => 0);
-  watchRedis(pub, 'socket.io-pub', logger);
-  watchRedis(sub, 'socket.io-sub', logger);
-  return { adapter: createAdapter(pub, sub, { key: 'converge-chat' }), pub, sub };
+  (pub as unknown as { publish: typeof publish }).publish = (channel, message) => publish(channel, message).catch(() => {
+      metrics.adapterErrors.inc({ op: 'publish' });
+      return 0;
+    });
+  const clientError = () => metrics.adapterErrors.inc({ op: 'client' });
+  watchRedis(pub, 'socket.io-pub', logger, clientError);
+  watchRedis(sub, 'socket.io-sub', logger, clientError);
+  const adapter = timeDeliveries(createAdapter(pub, sub, { key: 'converge-chat' }), (path, s) => metrics.deliveryLatency.observe({ path }, s));
+  return { adapter, pub, sub };
 }

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { Pool } from 'pg';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
 import { Server } from 'socket.io';
 import {
@@ -116,8 +115,7 @@ async function rig(): Promise<Rig> {
   const repos = fakeRepositories();
   const chat = new ChatService(repos, new RecordingNotifier());
   const { room } = await chat.createRoom(alice, createRoomBodySchema.parse({ name: 'r', memberIds: [] }));
-  const pool = new Pool({ max: 1 }); // handed to the metrics for their scrape callback; never queried here
-  const metrics = createChatMetrics(createMetrics('chat-test'), pool);
+  const metrics = createChatMetrics(createMetrics('chat-test'));
   const http = createServer();
   const io: ChatIo = new Server(http, { serveClient: false });
   const handle = createHandle({ work: new SocketWork(), onError: () => undefined });
@@ -135,7 +133,6 @@ async function rig(): Promise<Rig> {
     async close() {
       client.close();
       await new Promise<void>((r) => io.close(() => r()));
-      await pool.end();
     },
   };
 }

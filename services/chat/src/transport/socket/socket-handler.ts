@@ -86,6 +86,8 @@ export type Handle = <E extends ClientEventName>(socket: ChatSocket, event: E, f
 export interface HandleDeps {
   work: SocketWork;
   onError: (e: unknown, socket: ChatSocket) => void;
+  /** Told every ack with its event (the ack counters); the handler's own observer runs too. */
+  onAck?: (event: ClientEventName, ack: Ack<object>) => void;
   /** The schemas payloads are parsed with: the protocol's (a test may hand in counting ones). */
   schemas?: typeof clientEventSchemas;
 }
@@ -108,7 +110,12 @@ export function createHandle(d: HandleDeps): Handle {
       (raw) => fn(parseOrThrow(schemas[event], raw) as ClientEventPayload<typeof event>, ctx),
       (e) => d.onError(e, socket),
       d.work,
-      observe,
+      d.onAck
+        ? (a, t0) => {
+            d.onAck?.(event, a);
+            observe?.(a, t0);
+          }
+        : observe,
     );
     // socket.io's typed `on` wants the listener of the event map; ours takes anything a client may send.
     (socket as unknown as { on(e: string, f: (...a: unknown[]) => void): void }).on(event, listener);

@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { ServerEvent } from '@converge/protocol';
-import type { Logger } from '@converge/runtime';
+import { codeLabel, type Logger } from '@converge/runtime';
 import type { ChatMetrics } from '../../chat.metrics';
 import type { ChatService } from '../../domain/chat.service';
 import type { TokenVerifier } from '../../auth/token-verifier';
@@ -91,6 +91,10 @@ export function createSocketServer(d: SocketServerDeps): ChatIo {
   const handle = createHandle({
     work: d.work,
     onError: (e, socket) => d.logger.warn({ err: e, userId: socket.data.userId }, 'Socket handler failed'),
+    onAck: (event, a) => {
+      d.metrics.acks.inc({ event, result: a.ok ? 'ok' : codeLabel(a.error.code) });
+      if (!a.ok) d.metrics.base.rejected.inc({ transport: 'socket', code: codeLabel(a.error.code) });
+    },
   });
 
   // The handshake: a valid access token, under the per-user socket cap, and the user's rooms looked
@@ -125,6 +129,7 @@ export function createSocketServer(d: SocketServerDeps): ChatIo {
       () => next(),
       (e: unknown) => {
         const code = (e as { code?: unknown }).code === 'RATE_LIMITED' ? 'RATE_LIMITED' : failure(e).error.code;
+        d.metrics.base.rejected.inc({ transport: 'socket', code: codeLabel(code) });
         next(new Error(code));
       },
     );
