@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { REPO } from '@converge/testing/kube';
 import { startChartOnNode } from './support/chart-on-node';
 import { operatorPostgres } from './support/postgres-on-node';
+import { operatorDataLayer } from './support/redis-on-node';
 import { NAMESPACE } from './support/release-prereqs';
 
 const DIR = join(REPO, '.dev', 'cluster');
@@ -16,8 +17,10 @@ async function up(): Promise<void> {
     console.error(`cluster: ${DIR} exists; run make cluster-down first`);
     process.exit(1);
   }
-  // OPERATOR=1: PostgreSQL from the operator (hack/kube/values-node-operator.yaml), not the stand-in.
-  const chart = await startChartOnNode({ dir: DIR, ...(process.env.OPERATOR === '1' ? operatorPostgres() : {}) });
+  // OPERATOR=1: PostgreSQL from the operator (hack/kube/values-node-operator.yaml), not the stand-in;
+  // OPERATOR=all: Redis with Sentinel from it too (values-node-redis.yaml).
+  const operator = process.env.OPERATOR === 'all' ? operatorDataLayer() : process.env.OPERATOR === '1' ? operatorPostgres() : {};
+  const chart = await startChartOnNode({ dir: DIR, ...operator });
   const kubeconfig = join(DIR, 'kubeconfig');
   console.log(
     [

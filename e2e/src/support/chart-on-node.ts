@@ -102,6 +102,13 @@ export async function startChartOnNode(o: ChartOnNodeOptions = {}): Promise<Char
   } catch (e) {
     try {
       log(`start failed; pods:\n${cluster.kubectl(['get', 'pods', '-A', '-o', 'wide'])}`);
+      // The last lines of every container that is not ready: what a person would look at first.
+      for (const p of podsOf(cluster.getJson(['-n', NAMESPACE, 'pods']))) {
+        for (const k of p.containers.filter((x) => !x.ready && x.name !== 'migrate')) {
+          const tail = cluster.kubectl(['-n', NAMESPACE, 'logs', p.name, '-c', k.name, '--tail=15'], undefined, 20_000);
+          log(`${p.name}/${k.name} (not ready), last lines:\n${tail}`);
+        }
+      }
     } catch {}
     handle.stop();
     throw e;

@@ -11,9 +11,20 @@ export async function redisAcceptsAnonymous(c: RedisConfig, timeoutMs = 3000): P
   const url = new URL(c.REDIS_URL);
   url.username = '';
   url.password = '';
+  const sentinels = Boolean(c.REDIS_SENTINELS?.length);
   const probe = createRedis(
     { ...c, REDIS_URL: url.toString(), REDIS_PASSWORD: undefined },
-    { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs },
+    {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      connectTimeout: timeoutMs,
+      // Through Sentinel: the Sentinels keep their password (the question is the master's), and the
+      // probe asks them once. ioredis retries Sentinels forever by default, which hung start-up
+      // before the first log line when no Sentinel answered this anonymous probe.
+      ...(sentinels ? { sentinelRetryStrategy: () => null, ...(c.REDIS_PASSWORD ? { sentinelPassword: c.REDIS_PASSWORD } : {}) } : {}),
+    },
   );
   probe.on('error', () => undefined);
   try {
