@@ -7,6 +7,7 @@ export interface OperatorMetrics {
   leader: Gauge;
   redisReconciles: Counter<'result'>;
   redisMasterChanges: Counter<'source'>;
+  redisSentinelsDisagree: Gauge<'redissentinel'>;
 }
 
 export function operatorMetrics(m: Metrics): OperatorMetrics {
@@ -26,6 +27,14 @@ export function operatorMetrics(m: Metrics): OperatorMetrics {
       name: 'converge_operator_redis_master_changes_total',
       help: 'Redis master changes the operator followed, by how the master was known (sentinels, topology, bootstrap)',
       labelNames: ['source'] as const,
+      registers,
+    }),
+    // One series per RedisSentinel (a handful per cluster, not a user-driven label): the alert
+    // ConvergeSentinelsDisagree reads it.
+    redisSentinelsDisagree: new Gauge({
+      name: 'converge_operator_redis_sentinels_disagree',
+      help: "1 while the RedisSentinel's SentinelsDisagree condition is True",
+      labelNames: ['redissentinel'] as const,
       registers,
     }),
     leader: new Gauge({ name: 'converge_operator_leader', help: '1 while this replica holds the Lease and reconciles', registers }),

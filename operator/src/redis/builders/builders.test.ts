@@ -44,7 +44,8 @@ describe('RedisSentinel builders', () => {
   });
 
   it('redis container: the image server mode with the operator config, announcing the pod DNS name, password from the secret file', () => {
-    const sts = buildRedisStatefulSet(rs({ image: 'img:2', imagePullPolicy: 'Never', resources: { limits: { memory: '256Mi' } } }), defaults) as any;
+    const r = rs({ image: 'img:2', imagePullPolicy: 'Never', resources: { limits: { memory: '256Mi' } } });
+    const sts = buildRedisStatefulSet(r, defaults) as any;
     const [c] = sts.spec.template.spec.containers;
     assert.equal(c.image, 'img:2');
     assert.equal(c.imagePullPolicy, 'Never');
@@ -61,7 +62,7 @@ describe('RedisSentinel builders', () => {
     const vols = sts.spec.template.spec.volumes;
     assert.equal(vols.find((v: any) => v.name === 'auth').secret.secretName, 'cache-auth');
     assert.equal(vols.find((v: any) => v.name === 'config').configMap.name, 'cache-redis-config');
-    assert.equal(sts.spec.template.metadata.annotations['data.converge.io/config-hash'], configHash(rs()));
+    assert.equal(sts.spec.template.metadata.annotations['data.converge.io/config-hash'], configHash(r));
     assert.ok(!JSON.stringify(sts).toLowerCase().includes('requirepass'), 'no password in the spec');
     assert.equal((buildRedisStatefulSet(rs(), defaults) as any).spec.template.spec.containers[0].image, 'converge-local/redis:7');
   });
@@ -116,6 +117,9 @@ describe('RedisSentinel builders', () => {
     const cm = buildRedisConfigMap(rs()) as any;
     assert.equal(cm.metadata.name, 'cache-redis-config');
     assert.match(cm.data['redis.conf'], /^maxmemory-policy noeviction$/m);
+    assert.doesNotMatch(cm.data['redis.conf'], /^maxmemory /m, 'no limit, no maxmemory');
+    const limited = buildRedisConfigMap(rs({ resources: { limits: { memory: '256Mi' } } })) as any;
+    assert.match(limited.data['redis.conf'], new RegExp(`^maxmemory ${Math.floor(256 * 1024 * 1024 * 0.75)}$`, 'm'), 'three quarters of the limit');
     assert.doesNotMatch(cm.data['redis.conf'], /requirepass|sentinel monitor/);
     const s = buildRedisAuthSecret(rs(), () => 'r0') as any;
     assert.equal(s.metadata.name, 'cache-auth');

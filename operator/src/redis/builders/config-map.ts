@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ownedMeta } from '../../builders/owner';
+import { quantityBytes } from '../../builders/quantity';
 import type { RedisSentinel } from '../api/redis-sentinel';
 import { redisLabels, redisNames } from './names';
 
@@ -10,7 +11,8 @@ export const REDIS_CONF_KEY = 'redis.conf';
  * settings the operator chooses for every pod. Sentinel's settings are not here: the operator seeds
  * them with SENTINEL MONITOR / SET (a file would hold a master that may be stale by the time it is read).
  */
-export function redisConf(_r: RedisSentinel): string {
+export function redisConf(r: RedisSentinel): string {
+  const limit = r.spec.resources?.limits?.memory;
   return [
     '# Written by the Converge operator; included after the image config (port, dir, appendonly, auth).',
     'appendfsync everysec',
@@ -21,6 +23,10 @@ export function redisConf(_r: RedisSentinel): string {
     'replica-serve-stale-data yes',
     // Presence and rate limits must not be evicted silently; a full Redis refuses writes instead.
     'maxmemory-policy noeviction',
+    // With a memory limit, Redis refuses writes at 75 % of it instead of being OOM-killed by the kernel:
+    // the rest is headroom for replication buffers, client buffers and the copy-on-write pages of a
+    // background save's fork. Without a limit Redis is unbounded, as the pod is.
+    ...(limit ? [`maxmemory ${Math.floor(quantityBytes(limit) * 0.75)}`] : []),
     '',
   ].join('\n');
 }

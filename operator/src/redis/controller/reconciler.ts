@@ -47,6 +47,7 @@ export class RedisReconciler {
 
   forget(key: string): void {
     this.memory.delete(key);
+    this.deps.metrics.redisSentinelsDisagree.remove({ redissentinel: key.slice(key.indexOf('/') + 1) });
   }
 
   async reconcile(r: RedisSentinel): Promise<void> {
@@ -118,6 +119,7 @@ export class RedisReconciler {
       if (d && prevReason !== d.reason) await kube.event(r.metadata, 'Warning', 'SentinelsDisagree', d.message.slice(0, 1000), REDIS_KIND);
       if (d) mem.lastWarning.set('disagreement', d.reason);
       else mem.lastWarning.delete('disagreement');
+      this.deps.metrics.redisSentinelsDisagree.set({ redissentinel: name }, d ? 1 : 0);
     }
 
     // The master label follows the agreed master (what -master selects): the others lose it first.
