@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { NatsLink } from './nats';
 import { mustEvictConnection } from './pg-errors';
-import { activeTraceparent, linkTo, propagationHeaders, runInSpan, SpanKind, SpanStatusCode, startOwnSpan } from './trace-context';
+import { activeTraceparent, linkTo, outsideTrace, propagationHeaders, runInSpan, SpanKind, SpanStatusCode, startOwnSpan } from './trace-context';
 
 /**
  * The outbox table, shared by every service's migrations: an event row commits in the same
@@ -145,7 +145,9 @@ export class OutboxRelay {
   private schedule(ms: number): void {
     if (this.stopped) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    // A kick comes from inside a request's or socket event's trace; a timer keeps the context it was
+    // armed in, and every pass after it would run (and log, and query) in that trace.
+    this.timer = outsideTrace(() => setTimeout(() => {
       this.running = this.pass()
         .then((n) => this.schedule(n > 0 ? 0 : (this.o.idleMs ?? 250)))
         .catch((err: unknown) => {
@@ -153,7 +155,7 @@ export class OutboxRelay {
           this.schedule(1000);
         })
         .finally(() => (this.running = undefined));
-    }, ms);
+    }, ms));
     this.timer.unref();
   }
 

@@ -38,19 +38,29 @@ export type { Span };
 /**
  * Starts a span that is a child of the active context, or undefined when nothing is exported.
  * `root` starts a trace of its own (work that runs later, in no request's context), `links` point at
- * the spans it continues.
+ * the spans it continues; `requireParent` makes none outside a trace (work done for a request
+ * sometimes, in the background other times).
  */
 export function startOwnSpan(
   name: string,
-  opts: { kind?: SpanKind; attributes?: Attributes; links?: Link[]; root?: boolean } = {},
+  opts: { kind?: SpanKind; attributes?: Attributes; links?: Link[]; root?: boolean; requireParent?: boolean } = {},
 ): Span | undefined {
   if (!exporting) return undefined;
+  if (opts.requireParent && !trace.getActiveSpan()?.isRecording()) return undefined;
   return tracer().startSpan(name, { kind: opts.kind ?? SpanKind.INTERNAL, attributes: opts.attributes, links: opts.links, root: opts.root });
 }
 
 /** Runs `fn` with `span` as the active span (so the pg and ioredis spans of its work nest under it); plain `fn()` without one. */
 export function runInSpan<T>(span: Span | undefined, fn: () => T): T {
   return span ? context.with(trace.setSpan(context.active(), span), fn) : fn();
+}
+
+/**
+ * Runs `fn` in no trace: for work that a request only triggers (a timer it arms, a background loop
+ * it wakes), which would otherwise carry that request's context into everything it does later.
+ */
+export function outsideTrace<T>(fn: () => T): T {
+  return context.with(ROOT_CONTEXT, fn);
 }
 
 /**
