@@ -14,7 +14,7 @@ export interface OtlpReceiver {
   url: string;
   /** Every span received so far, in arrival order. */
   spans(): ReceivedSpan[];
-  /** Exports refused as malformed, with the reason (a test can assert there were none). */
+  /** Requests refused, each with its method, path and reason: malformed exports, and anything but traces (metrics or logs pushed). */
   rejected(): string[];
   stop(): Promise<void>;
 }
@@ -44,10 +44,14 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     // An empty ExportTraceServiceResponse is a zero-length protobuf message: full success.
     res.end(message ?? '');
   };
+  const refuse = (req: IncomingMessage, res: ServerResponse, status: number, reason: string) => {
+    rejected.push(`${req.method} ${req.url}: ${reason}`);
+    answer(res, status, reason);
+  };
   const server = createServer((req, res) => {
-    if (req.method !== 'POST' || req.url !== '/v1/traces') return answer(res, 404, 'only POST /v1/traces');
+    if (req.method !== 'POST' || req.url !== '/v1/traces') return refuse(req, res, 404, 'only POST /v1/traces');
     if (!String(req.headers['content-type']).startsWith('application/x-protobuf')) {
-      return answer(res, 415, 'this receiver takes OTLP protobuf (application/x-protobuf)');
+      return refuse(req, res, 415, 'this receiver takes OTLP protobuf (application/x-protobuf)');
     }
     readBody(req).then(
       (raw) => {
@@ -56,14 +60,10 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
           received.push(...decodeTraceExport(body));
           answer(res, 200);
         } catch (e) {
-          rejected.push((e as Error).message);
-          answer(res, 400, (e as Error).message);
+          refuse(req, res, 400, (e as Error).message);
         }
       },
-      (e: unknown) => {
-        rejected.push((e as Error).message);
-        answer(res, 413, (e as Error).message);
-      },
+      (e: unknown) => refuse(req, res, 413, (e as Error).message),
     );
   });
   await new Promise<void>((resolve, reject) => {
