@@ -16,6 +16,7 @@ export * from './redis-auth';
 export * from './nats';
 export * from './nats-subscription-loop';
 export * from './outbox';
+export * from './trace-context';
 export * from './pg-pool';
 export * from './pg-errors';
 export * from './pg-evicting-pool';

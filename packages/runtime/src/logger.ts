@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { safeError } from './log-safe-error';
+import { activeTraceFields } from './trace-context';
 
 /**
  * Paths pino censors wherever they appear in a log object: credentials must never reach a log line,
@@ -52,6 +53,9 @@ export function createLogger(service: string, level: string, destination?: pino.
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       serializers: { err: safeError, error: safeError },
+      // Every line written inside a traced context (an HTTP request, a socket event, a relay publish)
+      // names its trace and span, so a trace found in the tracing backend leads to its log lines.
+      mixin: activeTraceFields,
     },
     destination,
   );

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { headers as natsHeaders } from 'nats';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { NatsLink } from './nats';
 import { mustEvictConnection } from './pg-errors';
+import { activeTraceparent, linkTo, outsideTrace, propagationHeaders, runInSpan, SpanKind, SpanStatusCode, startOwnSpan } from './trace-context';
 
 /**
  * The outbox table, shared by every service's migrations: an event row commits in the same
@@ -20,24 +22,88 @@ export const OUTBOX_TABLE_DDL = [
   `CREATE INDEX IF NOT EXISTS outbox_unpublished ON outbox (id) WHERE published_at IS NULL`,
 ];
 
+/**
+ * The W3C traceparent of the change that wrote the event (null when traces are not exported): the
+ * relay's publish span links to it. A later migration of each service adds it to OUTBOX_TABLE_DDL's table.
+ */
+export const OUTBOX_TRACEPARENT_DDL = `ALTER TABLE outbox ADD COLUMN IF NOT EXISTS traceparent text`;
+
 export interface OutboxEvent {
   eventId: string;
   subject: string;
   payload: { eventId: string; occurredAt: string } & Record<string, unknown>;
+  /** The trace of the change the event describes (activeTraceparent()), stored beside it, never in the payload. */
+  traceparent: string | null;
 }
 
-/** Builds an event with a fresh id and timestamp around `body`. */
+/** Builds an event with a fresh id and timestamp around `body`, in the trace of the change that makes it. */
 export function newOutboxEvent(subject: string, body: Record<string, unknown>, now = new Date()): OutboxEvent {
   const eventId = randomUUID();
-  return { eventId, subject, payload: { eventId, occurredAt: now.toISOString(), ...body } };
+  return { eventId, subject, payload: { eventId, occurredAt: now.toISOString(), ...body }, traceparent: activeTraceparent() };
 }
 
 /** The INSERT to run inside the caller's transaction (any driver that takes `$n` parameters). */
 export function outboxInsert(e: OutboxEvent): [string, unknown[]] {
   return [
-    'INSERT INTO outbox (event_id, subject, payload) VALUES ($1, $2, $3)',
-    [e.eventId, e.subject, JSON.stringify(e.payload)],
+    'INSERT INTO outbox (event_id, subject, payload, traceparent) VALUES ($1, $2, $3, $4)',
+    [e.eventId, e.subject, JSON.stringify(e.payload), e.traceparent],
   ];
+}
+
+interface OutboxRow {
+  id: string;
+  event_id: string;
+  subject: string;
+  payload: unknown;
+  traceparent: string | null;
+}
+
+const UUID_TOKEN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A subject with its ids as `*` (`chat.message.created.*`): span names stay few, the full subject is an attribute. */
+export function subjectTemplate(subject: string): string {
+  return subject
+    .split('.')
+    .map((t) => (UUID_TOKEN.test(t) ? '*' : t))
+    .join('.');
+}
+
+/**
+ * One row to JetStream. While traces are exported, in a PRODUCER span of a trace of its own (the
+ * relay runs later, in no request's context) linked to the change's span; the message carries the
+ * publish span's traceparent header, so a consumer can continue the chain.
+ */
+async function publishRow(js: NonNullable<ReturnType<NatsLink['jetstream']>>, row: OutboxRow, logger: Logger): Promise<void> {
+  const link = linkTo(row.traceparent);
+  const template = subjectTemplate(row.subject);
+  const span = startOwnSpan(`publish ${template}`, {
+    kind: SpanKind.PRODUCER,
+    root: true,
+    links: link ? [link] : [],
+    attributes: {
+      'messaging.system': 'nats',
+      'messaging.operation.type': 'send',
+      'messaging.destination.name': row.subject,
+      'messaging.destination.template': template,
+      'messaging.message.id': row.event_id,
+    },
+  });
+  if (!span) {
+    await js.publish(row.subject, JSON.stringify(row.payload), { msgID: row.event_id, timeout: 2000 });
+    return;
+  }
+  try {
+    const h = natsHeaders();
+    for (const [k, v] of Object.entries(propagationHeaders(span))) h.set(k, v);
+    await js.publish(row.subject, JSON.stringify(row.payload), { msgID: row.event_id, timeout: 2000, headers: h });
+    // In the span's context, so the line carries the relay trace's id; the send's is the link's.
+    runInSpan(span, () => logger.debug({ subject: row.subject, eventId: row.event_id, linkedTraceId: link?.context.traceId }, 'Outbox event published'));
+  } catch (err) {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+    throw err;
+  } finally {
+    span.end();
+  }
 }
 
 export interface OutboxRelayOptions {
@@ -79,7 +145,9 @@ export class OutboxRelay {
   private schedule(ms: number): void {
     if (this.stopped) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    // A kick comes from inside a request's or socket event's trace; a timer keeps the context it was
+    // armed in, and every pass after it would run (and log, and query) in that trace.
+    this.timer = outsideTrace(() => setTimeout(() => {
       this.running = this.pass()
         .then((n) => this.schedule(n > 0 ? 0 : (this.o.idleMs ?? 250)))
         .catch((err: unknown) => {
@@ -87,7 +155,7 @@ export class OutboxRelay {
           this.schedule(1000);
         })
         .finally(() => (this.running = undefined));
-    }, ms);
+    }, ms));
     this.timer.unref();
   }
 
@@ -101,14 +169,14 @@ export class OutboxRelay {
     let evict: Error | undefined;
     try {
       await client.query('BEGIN');
-      const { rows } = await client.query<{ id: string; event_id: string; subject: string; payload: unknown }>(
-        'SELECT id, event_id, subject, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',
+      const { rows } = await client.query<OutboxRow>(
+        'SELECT id, event_id, subject, payload, traceparent FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',
         [this.o.batchSize ?? 100],
       );
       const done: string[] = [];
       try {
         for (const row of rows) {
-          await js.publish(row.subject, JSON.stringify(row.payload), { msgID: row.event_id, timeout: 2000 });
+          await publishRow(js, row, this.o.logger);
           done.push(row.id);
         }
       } finally {

@@ -4,6 +4,7 @@ import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { setTraceExport } from './trace-context';
 
 const discardingProcessor = {
   onStart: () => undefined,
@@ -20,7 +21,8 @@ export interface Tracing {
  * Starts OpenTelemetry. It must run before express, pg and ioredis are loaded so their
  * instrumentations can patch them: call it at the top of main.ts, before importing the app module.
  * Spans are exported only when OTEL_EXPORTER_OTLP_ENDPOINT is set; otherwise they stay in-process
- * (trace ids still reach the logs).
+ * (trace ids still reach the logs) and the spans of our own code (trace-context.ts) are not made.
+ * The batch processor reads OTEL_BSP_SCHEDULE_DELAY and its other OTEL_BSP_* variables itself.
  */
 export function startTracing(env: NodeJS.ProcessEnv, defaultServiceName: string): Tracing {
   const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT;
@@ -41,10 +43,14 @@ export function startTracing(env: NodeJS.ProcessEnv, defaultServiceName: string)
         ignoreIncomingRequestHook: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? ''),
       }),
       new ExpressInstrumentation(),
-      new PgInstrumentation(),
-      new IORedisInstrumentation(),
+      // Only queries and commands inside a trace (a request, a socket event): the outbox relay's
+      // polls, the presence heartbeats and the gauges' queries would otherwise each start a trace
+      // of one span, several a second per pod.
+      new PgInstrumentation({ requireParentSpan: true }),
+      new IORedisInstrumentation({ requireParentSpan: true }),
     ],
   });
   sdk.start();
+  setTraceExport(Boolean(endpoint));
   return { shutdown: () => sdk.shutdown() };
 }

@@ -5,7 +5,7 @@ import { Pool } from 'pg';
 import { createTestDatabase, startNatsServer, waitFor, type TestDatabase, type TestServer } from '@converge/testing';
 import { createLogger } from '../src/logger';
 import { ensureStream, NatsLink } from '../src/nats';
-import { newOutboxEvent, OUTBOX_TABLE_DDL, outboxInsert, OutboxRelay } from '../src/outbox';
+import { newOutboxEvent, OUTBOX_TABLE_DDL, OUTBOX_TRACEPARENT_DDL, outboxInsert, OutboxRelay } from '../src/outbox';
 
 let db: TestDatabase;
 let nats: TestServer;
@@ -15,7 +15,7 @@ const logger = createLogger('test', 'silent');
 before(async () => {
   db = await createTestDatabase('runtime_outbox');
   pool = new Pool({ connectionString: db.url, max: 4 });
-  for (const ddl of OUTBOX_TABLE_DDL) await pool.query(ddl);
+  for (const ddl of [...OUTBOX_TABLE_DDL, OUTBOX_TRACEPARENT_DDL]) await pool.query(ddl);
   nats = await startNatsServer();
 });
 after(async () => {

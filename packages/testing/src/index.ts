@@ -8,3 +8,4 @@ export * from './postgres-server';
 export * from './redis-sentinel';
 export * from './graphql-abuse';
 export * from './tcp-proxy';
+export * from './otlp-receiver';

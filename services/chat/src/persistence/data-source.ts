@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Init1764000000001 } from './migrations/1764000000001-init';
 import { SendFunction1764000000002 } from './migrations/1764000000002-send-function';
+import { OutboxTraceparent1764000000003 } from './migrations/1764000000003-outbox-traceparent';
 
 /** Advisory lock key that serializes migrations across pods starting together ("chat"). */
 export const MIGRATION_LOCK = 0x63686174;
@@ -15,7 +16,7 @@ export function createDataSource(url: string): DataSource {
     type: 'postgres',
     url,
     entities: [],
-    migrations: [Init1764000000001, SendFunction1764000000002],
+    migrations: [Init1764000000001, SendFunction1764000000002, OutboxTraceparent1764000000003],
     migrationsTableName: 'migrations',
     synchronize: false,
     logging: false,

@@ -39,6 +39,9 @@ const MESSAGE_SELECT = `SELECT m.id, m.room_id, m.seq, m.sender_id, m.body, m.cl
     (SELECT u.display_name FROM users u WHERE u.id = m.sender_id AND u.deleted_at IS NULL) AS sender_name
   FROM messages m`;
 
+const SEND = 'SELECT * FROM chat_send($1, $2, $3, $4, $5, $6, $7, $8, $9)';
+const SEND_TRACED = 'SELECT * FROM chat_send_traced($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)';
+
 /**
  * PostgreSQL persistence of messages: sends through `chat_send` (one statement: membership, seq,
  * sender's read marker and outbox row together); edits and deletes commit with their CHAT event.
@@ -66,17 +69,11 @@ export class PgMessageRepository extends PgRepository implements MessageReposito
         o_edited_at: Date | null;
         o_deleted_at: Date | null;
         o_sender_name: string | null;
-      }>('SELECT * FROM chat_send($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
-        roomId,
-        senderId,
-        clientMsgId,
-        id,
-        body,
-        at,
-        event.eventId,
-        event.subject,
-        JSON.stringify(event.payload),
-      ]);
+      }>(
+        // The traced variant only while traces are exported (a traceparent was taken): it also stores it on the outbox row.
+        event.traceparent ? SEND_TRACED : SEND,
+        [roomId, senderId, clientMsgId, id, body, at, event.eventId, event.subject, JSON.stringify(event.payload), ...(event.traceparent ? [event.traceparent] : [])],
+      );
     } catch (e) {
       // chat_send re-checks under the room lock, so this is the last guard: answer with the stored message.
       if ((e as { code?: string }).code !== UNIQUE_VIOLATION) throw e;

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { PG_SERVING_DEFAULTS, pgDriverWithEviction } from '@converge/runtime';
 import { Init1764000000000 } from './migrations/1764000000000-init';
+import { OutboxTraceparent1764000000001 } from './migrations/1764000000001-outbox-traceparent';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { UserEntity } from './user.entity';
 
@@ -23,7 +24,7 @@ export function createDataSource(url: string, poolSize = 10, purpose: DataSource
     driver: pgDriverWithEviction,
     url,
     entities: [UserEntity, RefreshTokenEntity],
-    migrations: [Init1764000000000],
+    migrations: [Init1764000000000, OutboxTraceparent1764000000001],
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,

@@ -1,6 +1,7 @@
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createRedis, type Logger, type Redis, type RedisConfig } from '@converge/runtime';
 import type { ChatMetrics } from '../../chat.metrics';
+import { traceBroadcasts } from './broadcast-tracing';
 import { timeDeliveries } from './delivery-timing';
 
 export interface SocketAdapterClients {
@@ -41,7 +42,8 @@ export function watchRedis(client: Redis, name: string, logger: Logger, onError?
  * is worth nothing, clients catch up by room:sync) and their failure is swallowed; the subscriber
  * waits for Redis however long it takes and resubscribes when it is back. Dropped publishes and
  * client errors are counted (chat_redis_adapter_errors_total), and every message:new delivery is
- * timed from the sender's commit (delivery-timing.ts).
+ * timed from the sender's commit (delivery-timing.ts); a broadcast inside a trace is a span of it
+ * (broadcast-tracing.ts).
  */
 export function createSocketAdapter(config: RedisConfig, logger: Logger, metrics: ChatMetrics): SocketAdapterClients {
   const pub = createRedis(config, { enableOfflineQueue: false });
@@ -54,6 +56,7 @@ export function createSocketAdapter(config: RedisConfig, logger: Logger, metrics
   const clientError = () => metrics.adapterErrors.inc({ op: 'client' });
   watchRedis(pub, 'socket.io-pub', logger, clientError);
   watchRedis(sub, 'socket.io-sub', logger, clientError);
-  const adapter = timeDeliveries(createAdapter(pub, sub, { key: 'converge-chat' }), (path, s) => metrics.deliveryLatency.observe({ path }, s));
+  const timed = timeDeliveries(createAdapter(pub, sub, { key: 'converge-chat' }), (path, s) => metrics.deliveryLatency.observe({ path }, s));
+  const adapter = traceBroadcasts(timed);
   return { adapter, pub, sub };
 }

@@ -7,7 +7,7 @@ import {
   clientEventSchemas,
   parseOrThrow,
 } from '@converge/protocol';
-import { toHttpFailure } from '@converge/runtime';
+import { runInSpan, type Span, SpanKind, SpanStatusCode, startOwnSpan, toHttpFailure } from '@converge/runtime';
 import type { SocketWork } from './socket-work';
 import type { ChatSocket } from './socket.types';
 
@@ -27,16 +27,38 @@ const UNAVAILABLE_DRAINING: Ack<object> = {
 };
 
 /**
+ * The span of one socket event, the root of its trace (a socket event has no incoming trace context):
+ * `socket message:send`, a SERVER span, ERROR with the ack's code when refused. Made only while
+ * traces are exported (startOwnSpan); the payload and the user are never attributes.
+ */
+function startEventSpan(event: string | undefined): Span | undefined {
+  if (!event) return undefined;
+  return startOwnSpan(`socket ${event}`, { kind: SpanKind.SERVER, root: true, attributes: { 'socket.io.event': event } });
+}
+
+function endEventSpan(span: Span | undefined, a: Ack<object>): void {
+  if (!span) return;
+  if (!a.ok) {
+    span.setAttribute('converge.error.code', a.error.code);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: a.error.code });
+  }
+  span.end();
+}
+
+/**
  * Wraps a socket listener: whatever the client sends (no ack, a non-object, junk, extra arguments),
  * the process never throws, and the client hears `{ok:true,...}` or `{ok:false,error}` when it
  * gave an ack callback. While draining, new work is refused with UNAVAILABLE (retry elsewhere);
- * work already under way finishes and is acked.
+ * work already under way finishes and is acked. Given its `event` name, the work and its ack run in
+ * the event's span, so the PostgreSQL, Redis and broadcast spans of the work nest under it and its
+ * log lines carry its trace id.
  */
 export function handler<T extends object>(
   fn: (payload: unknown) => Promise<T>,
   onError: (e: unknown) => void,
   work: SocketWork,
   observe?: AckObserver,
+  event?: string,
 ) {
   return (...args: unknown[]): void => {
     const startedAt = performance.now();
@@ -53,20 +75,27 @@ export function handler<T extends object>(
     const payload = given ? (args.length > 1 ? args[0] : undefined) : args[0];
     if (work.draining) return ack(UNAVAILABLE_DRAINING);
     work.inFlight++;
-    let p: Promise<T>;
-    try {
-      p = fn(payload);
-    } catch (e) {
-      p = Promise.reject(e);
-    }
-    p.then(
-      (result) => ack({ ok: true, ...result }),
-      (e: unknown) => {
-        const f = failure(e);
-        if (f.error.code === 'UNAVAILABLE') onError(e);
-        ack(f);
-      },
-    ).finally(() => work.inFlight--);
+    const span = startEventSpan(event);
+    runInSpan(span, () => {
+      let p: Promise<T>;
+      try {
+        p = fn(payload);
+      } catch (e) {
+        p = Promise.reject(e);
+      }
+      const done = (a: Ack<object>) => {
+        ack(a);
+        endEventSpan(span, a);
+      };
+      p.then(
+        (result) => done({ ok: true, ...result }),
+        (e: unknown) => {
+          const f = failure(e);
+          if (f.error.code === 'UNAVAILABLE') onError(e);
+          done(f);
+        },
+      ).finally(() => work.inFlight--);
+    });
   };
 }
 
@@ -116,6 +145,7 @@ export function createHandle(d: HandleDeps): Handle {
             observe?.(a, t0);
           }
         : observe,
+      event,
     );
     // socket.io's typed `on` wants the listener of the event map; ours takes anything a client may send.
     (socket as unknown as { on(e: string, f: (...a: unknown[]) => void): void }).on(event, listener);

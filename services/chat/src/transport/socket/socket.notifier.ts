@@ -3,6 +3,8 @@ import type { ChatMessage, ChatNotifier } from '../../domain/ports';
 import type { ChatIo } from './socket.types';
 
 export const roomChannel = (roomId: string) => `room:${roomId}`;
+/** The room id of a room channel; undefined for any other (a user channel, a socket's own room). */
+export const roomIdOfChannel = (channel: string): string | undefined => (channel.startsWith('room:') ? channel.slice(5) : undefined);
 export const userChannel = (userId: string) => `user:${userId}`;
 
 /**

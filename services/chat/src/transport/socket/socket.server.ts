@@ -13,7 +13,7 @@ import { createHandle, failure } from './socket-handler';
 import type { SocketWork } from './socket-work';
 import type { PresenceTracker } from './presence.tracker';
 import type { SocketAdapterClients } from './redis-adapter';
-import { roomChannel, type SocketNotifier, userChannel } from './socket.notifier';
+import { roomChannel, roomIdOfChannel, type SocketNotifier, userChannel } from './socket.notifier';
 import type { ChatIo, ChatSocket } from './socket.types';
 import { TypingCoalescer } from './typing.coalescer';
 import { registerTypingHandlers } from './typing.handlers';
@@ -92,8 +92,11 @@ export function createSocketServer(d: SocketServerDeps): ChatIo {
     work: d.work,
     onError: (e, socket) => d.logger.warn({ err: e, userId: socket.data.userId }, 'Socket handler failed'),
     onAck: (event, a) => {
-      d.metrics.acks.inc({ event, result: a.ok ? 'ok' : codeLabel(a.error.code) });
-      if (!a.ok) d.metrics.base.rejected.inc({ transport: 'socket', code: codeLabel(a.error.code) });
+      const result = a.ok ? 'ok' : codeLabel(a.error.code);
+      d.metrics.acks.inc({ event, result });
+      if (!a.ok) d.metrics.base.rejected.inc({ transport: 'socket', code: result });
+      // Told inside the event's span, so the line carries its trace id (the logger's mixin).
+      if (d.logger.isLevelEnabled('debug')) d.logger.debug({ event, result }, 'Socket event acked');
     },
   });
 
@@ -153,7 +156,7 @@ export function createSocketServer(d: SocketServerDeps): ChatIo {
     let rooms: string[] = roomIds;
     socket.on('disconnecting', () => {
       // The rooms it is in now (joined or left live since connecting).
-      rooms = [...socket.rooms].filter((r) => r.startsWith('room:')).map((r) => r.slice(5));
+      rooms = [...socket.rooms].map(roomIdOfChannel).filter((id): id is string => id !== undefined);
     });
     socket.on('disconnect', () => {
       clearTimeout(socket.data.expiryTimer);
