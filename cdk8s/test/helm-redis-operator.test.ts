@@ -80,14 +80,15 @@ describe('helm template with Redis in operator mode (the default)', () => {
     assert.ok(grants(objs, '', 'pods', 'patch'), 'the master label');
   });
 
-  test('NetworkPolicies: Redis ← clients, itself, Sentinels, operator on 6379; Sentinels ← clients, each other, operator on 26379', () => {
+  test('NetworkPolicies: Redis ← clients, itself, Sentinels, operator on 6379; Sentinels ← clients, each other, Redis, operator on 26379', () => {
     const redis = find(objs, 'NetworkPolicy', 'conv-redis');
     assert.deepEqual(redis.spec.podSelector, rds('redis').podSelector);
     assert.deepEqual(redis.spec.ingress, [{ from: [app('user'), app('chat'), rds('redis'), rds('sentinel'), app('operator')], ports: tcp(6379) }]);
-    assert.deepEqual(redis.spec.egress, [{ to: [rds('redis')], ports: tcp(6379) }, DNS]);
+    // A starting Redis server asks the Sentinels who the master is.
+    assert.deepEqual(redis.spec.egress, [{ to: [rds('redis')], ports: tcp(6379) }, { to: [rds('sentinel')], ports: tcp(26379) }, DNS]);
     const sentinel = find(objs, 'NetworkPolicy', 'conv-sentinel');
     assert.deepEqual(sentinel.spec.podSelector, rds('sentinel').podSelector);
-    assert.deepEqual(sentinel.spec.ingress, [{ from: [app('user'), app('chat'), rds('sentinel'), app('operator')], ports: tcp(26379) }]);
+    assert.deepEqual(sentinel.spec.ingress, [{ from: [app('user'), app('chat'), rds('sentinel'), rds('redis'), app('operator')], ports: tcp(26379) }]);
     assert.deepEqual(sentinel.spec.egress, [{ to: [rds('sentinel')], ports: tcp(26379) }, { to: [rds('redis')], ports: tcp(6379) }, DNS]);
     for (const np of [redis, sentinel]) assert.deepEqual(np.spec.policyTypes, ['Ingress', 'Egress']);
   });

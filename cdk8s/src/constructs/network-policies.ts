@@ -143,17 +143,19 @@ export class NetworkPolicies extends Construct {
       {
         podSelector: { matchLabels: props.redis.redisSelector },
         ingress: [{ from: [...clients, redis, sentinels, pods(props.operator)], ports: [tcp(REDIS_PORT)] }],
-        // A replica connects to its master (by the master's stable DNS name): nothing else.
-        egress: [{ to: [redis], ports: [tcp(REDIS_PORT)] }, DNS],
+        // A replica connects to its master (by the master's stable DNS name); a starting server asks
+        // the Sentinels who the master is (hack/images/redis/entrypoint.sh): nothing else.
+        egress: [{ to: [redis], ports: [tcp(REDIS_PORT)] }, { to: [sentinels], ports: [tcp(SENTINEL_PORT)] }, DNS],
       },
       REDIS_BY_OPERATOR,
     );
-    // The Sentinels: clients asking for the master, each other (hello messages, votes), the operator.
+    // The Sentinels: clients and starting Redis servers asking for the master, each other (hello
+    // messages, votes), the operator.
     policy(
       'sentinel',
       {
         podSelector: { matchLabels: props.redis.sentinelSelector },
-        ingress: [{ from: [...clients, sentinels, pods(props.operator)], ports: [tcp(SENTINEL_PORT)] }],
+        ingress: [{ from: [...clients, sentinels, redis, pods(props.operator)], ports: [tcp(SENTINEL_PORT)] }],
         egress: [{ to: [sentinels], ports: [tcp(SENTINEL_PORT)] }, { to: [redis], ports: [tcp(REDIS_PORT)] }, DNS],
       },
       REDIS_BY_OPERATOR,

@@ -3,7 +3,9 @@
 # by REDIS_PASSWORD_FILE (a mounted secret); it goes into a mode-600 config file under /tmp, never on
 # a command line (ps would show it). Replicas and Sentinels authenticate with the same password.
 #   server [args...]   redis-server on REDIS_PORT (6379), data in /data (append-only file); extra args
-#                      go to redis-server (e.g. --replicaof HOST PORT)
+#                      go to redis-server (e.g. --replicaof HOST PORT). With SENTINEL_HEADLESS (the
+#                      Sentinels' headless Service), REDIS_MASTER_NAME and REDIS_ANNOUNCE_HOST (this pod's
+#                      announced name) it first asks the Sentinels who the master is: see rejoin_args.
 #   sentinel           redis-sentinel on SENTINEL_PORT (26379) watching REDIS_MASTER_NAME (mymaster) at
 #                      SENTINEL_MASTER_HOST:SENTINEL_MASTER_PORT (6379) with SENTINEL_QUORUM (2); its
 #                      config (which Sentinel rewrites) lives in /data. Without SENTINEL_MASTER_HOST it
@@ -19,11 +21,68 @@ password() {
   fi
 }
 
+log() { printf '{"level":"%s","msg":"%s","pod":"%s"}\n' "$1" "$2" "${REDIS_ANNOUNCE_HOST:-}" >&2; }
+
+# `host port` of the master a majority of the answering Sentinels name; nothing when fewer than half
+# answer or they do not agree (bootstrap, or a split the operator reports).
+sentinel_master() {
+  local ip answered=0 views=() top count
+  for ip in $(getent ahostsv4 "$SENTINEL_HEADLESS" | awk '{print $1}' | sort -u); do
+    local v
+    v=$(timeout 2 redis-cli --no-auth-warning -h "$ip" -p "${SENTINEL_PORT:-26379}" SENTINEL get-master-addr-by-name "$REDIS_MASTER_NAME" 2>/dev/null | paste -sd' ') || continue
+    answered=$((answered + 1))
+    [ -n "$v" ] && views+=("$v")
+  done
+  [ ${#views[@]} -gt 0 ] || return 0
+  read -r count top < <(printf '%s\n' "${views[@]}" | sort | uniq -c | sort -rn | head -1)
+  if [ "$count" -gt $((answered / 2)) ]; then printf '%s' "$top"; fi
+}
+
+# A replica the Sentinels see as up, which could take over from this pod.
+replica_up() {
+  local ip
+  for ip in $(getent ahostsv4 "$SENTINEL_HEADLESS" | awk '{print $1}' | sort -u); do
+    timeout 2 redis-cli --no-auth-warning -h "$ip" -p "${SENTINEL_PORT:-26379}" SENTINEL replicas "$REDIS_MASTER_NAME" 2>/dev/null |
+      awk 'prev=="flags" && $0 !~ /s_down|o_down|disconnected/ {up=1} {prev=$0} END {exit !up}' && return 0
+  done
+  return 1
+}
+
+# The arguments this server starts with, from what the Sentinels say:
+# - they name another master: start as its replica at once (not as a second master Sentinel must
+#   demote later);
+# - they name this pod and this volume has run a server before, so the master crashed or was
+#   restarted: stay down until they fail over to a replica, up to MASTER_RESTART_WAIT_S. A master
+#   back within Sentinel's down-after window would keep the role with its append-only file, which
+#   trails what the replicas already hold by up to a second (appendfsync everysec), and they would
+#   resynchronise from it and drop those writes. With no replica up to take over, start at once;
+# - no Sentinel answers or monitors (the first start) or they disagree: start as configured.
+rejoin_args() {
+  [ -n "${SENTINEL_HEADLESS:-}" ] && [ -n "${REDIS_MASTER_NAME:-}" ] && [ -n "${REDIS_ANNOUNCE_HOST:-}" ] || return 0
+  local deadline=$((SECONDS + ${MASTER_RESTART_WAIT_S:-20})) master waited=0
+  while :; do
+    master=$(sentinel_master)
+    [ -n "$master" ] || return 0
+    if [ "${master%% *}" != "$REDIS_ANNOUNCE_HOST" ]; then
+      log info "the Sentinels name ${master%% *} master: starting as its replica"
+      printf '%s\n' --replicaof "${master%% *}" "${master##* }"
+      return 0
+    fi
+    [ -f /data/.converge-server-ran ] || return 0
+    [ "$SECONDS" -lt "$deadline" ] || { log warn "the Sentinels still name this pod master after ${MASTER_RESTART_WAIT_S:-20} s: starting as master"; return 0; }
+    replica_up || { log info "restarted master, no replica up to take over: starting as master"; return 0; }
+    [ "$waited" -eq 1 ] || log info "restarted master: waiting for the Sentinels to promote a replica"
+    waited=1
+    sleep 0.5
+  done
+}
+
 main() {
   local mode=${1:-server} pw conf
   [ $# -eq 0 ] || shift
   pw=$(password)
   [ -n "$pw" ] || { echo "redis-entrypoint: the password is empty" >&2; return 1; }
+  local pw_raw=$pw
   # Quoted for redis.conf: backslashes and double quotes escaped.
   pw=${pw//\\/\\\\}; pw=${pw//\"/\\\"}
   umask 077
@@ -39,7 +98,11 @@ appendonly yes
 requirepass "$pw"
 masterauth "$pw"
 CONF
-      exec redis-server "$conf" "$@" ;;
+      local extra=()
+      # In a subshell: the password reaches redis-cli's environment, not redis-server's.
+      mapfile -t extra < <(export REDISCLI_AUTH="$pw_raw"; rejoin_args)
+      touch /data/.converge-server-ran
+      exec redis-server "$conf" "$@" "${extra[@]}" ;;
     sentinel)
       conf=/data/sentinel.conf
       [ -f "$conf" ] || cat >"$conf" <<CONF

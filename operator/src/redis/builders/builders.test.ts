@@ -55,6 +55,11 @@ describe('RedisSentinel builders', () => {
     ]);
     assert.deepEqual(env(c, 'POD_NAME').valueFrom, { fieldRef: { fieldPath: 'metadata.name' } });
     assert.equal(env(c, 'REDIS_PASSWORD_FILE').value, '/etc/converge/secrets/auth/password');
+    // What the entrypoint needs to ask the Sentinels for the master before it starts.
+    assert.equal(env(c, 'SENTINEL_HEADLESS').value, 'cache-sentinel-headless.db.svc');
+    assert.equal(env(c, 'REDIS_ANNOUNCE_HOST').value, '$(POD_NAME).cache-redis-headless.db.svc');
+    assert.equal(env(c, 'REDIS_MASTER_NAME').value, r.spec.masterName);
+    assert.equal(env(c, 'MASTER_RESTART_WAIT_S').value, '20', 'two 5 s down-after windows and 10 s');
     assert.deepEqual(c.resources, { limits: { memory: '256Mi' } });
     assert.deepEqual(c.ports, [{ name: 'redis', containerPort: 6379, protocol: 'TCP' }]);
     assert.deepEqual(c.readinessProbe.exec.command, ['env', 'REDIS_PORT=6379', '/usr/local/bin/healthcheck']);

@@ -32,6 +32,12 @@ const antiAffinity = (selector: Record<string, string>) => ({
   },
 });
 
+/**
+ * How long a restarted master stays down waiting for the Sentinels to promote a replica: two
+ * down-after windows and ten seconds for the election, well inside the liveness probe's 40 s.
+ */
+export const masterRestartWaitSeconds = (r: RedisSentinel): number => 2 * Math.ceil(r.spec.sentinel.downAfterMilliseconds / 1000) + 10;
+
 const podNameEnv = { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } };
 const authVolume = (r: RedisSentinel) => ({
   name: 'auth',
@@ -90,7 +96,18 @@ export function buildRedisStatefulSet(r: RedisSentinel, defaults: RedisDefaults)
                 '--replica-announce-port',
                 String(REDIS_PORT),
               ],
-              env: [podNameEnv, { name: 'REDIS_PORT', value: String(REDIS_PORT) }, { name: 'REDIS_PASSWORD_FILE', value: `${AUTH_DIR}/${PASSWORD_KEY}` }],
+              env: [
+                podNameEnv,
+                { name: 'REDIS_PORT', value: String(REDIS_PORT) },
+                { name: 'REDIS_PASSWORD_FILE', value: `${AUTH_DIR}/${PASSWORD_KEY}` },
+                // The entrypoint asks the Sentinels who the master is before starting: a replica starts as
+                // the master's replica, and a restarted master waits for a replica to be promoted (its
+                // append-only file may trail what the replicas hold).
+                { name: 'SENTINEL_HEADLESS', value: `${n.sentinelHeadless}.${ns}.svc` },
+                { name: 'REDIS_MASTER_NAME', value: r.spec.masterName },
+                { name: 'REDIS_ANNOUNCE_HOST', value: podHost('$(POD_NAME)', n.redisHeadless, ns) },
+                { name: 'MASTER_RESTART_WAIT_S', value: String(masterRestartWaitSeconds(r)) },
+              ],
               ports: [{ name: 'redis', containerPort: REDIS_PORT, protocol: 'TCP' }],
               readinessProbe: probe(REDIS_PORT, { periodSeconds: 2, failureThreshold: 2 }),
               livenessProbe: { ...probe(REDIS_PORT, { periodSeconds: 10, failureThreshold: 3 }), initialDelaySeconds: 10 },
