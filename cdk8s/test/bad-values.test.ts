@@ -27,6 +27,12 @@ const cases: [string, unknown, RegExp][] = [
   ['an extra env var without a value', { chat: { extraEnv: [{ name: 'X' }] } }, /extraEnv/],
   ['an extra env var with a bad name', { chat: { extraEnv: [{ name: 'A-B', value: '1' }] } }, /extraEnv/],
   ['a Sentinel without a port', { redis: { external: { sentinels: ['s1'] } } }, /sentinels/],
+  ['a sidecar label value given as a number', { observability: { dashboards: { sidecarLabelValue: 1 } } }, /sidecarLabelValue/],
+  ['a sidecar label that is no label key', { observability: { dashboards: { sidecarLabel: 'grafana dashboard' } } }, /sidecarLabel/],
+  ['an empty sidecar label', { observability: { dashboards: { sidecarLabel: '' } } }, /sidecarLabel/],
+  ['a runbook base that is no URL', { observability: { prometheusRule: { runbookBaseUrl: 'wiki/runbooks' } } }, /runbookBaseUrl/],
+  ['PrometheusRule labels that are not strings', { observability: { prometheusRule: { labels: { release: true } } } }, /labels|release/],
+  ['a typo under observability', { observability: { dashboard: { enabled: true } } }, /dashboard/],
 ];
 
 for (const [what, values, message] of cases) {

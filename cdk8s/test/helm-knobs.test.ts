@@ -5,7 +5,7 @@ import { everyKnob as k } from './support/knobs';
 
 // Every documented knob changed at once (support/knobs.ts): each shows up where it says it does.
 describe('helm template with every knob changed', () => {
-  const objs = renderChart(k, ['--api-versions', 'monitoring.coreos.com/v1/ServiceMonitor']);
+  const objs = renderChart(k, ['--api-versions', 'monitoring.coreos.com/v1/ServiceMonitor', '--api-versions', 'monitoring.coreos.com/v1/PrometheusRule']);
   const dep = (n: string) => find(objs, 'Deployment', `conv-${n}`);
   const main = (n: string) => dep(n).spec.template.spec.containers[0];
 
@@ -109,6 +109,17 @@ describe('helm template with every knob changed', () => {
     assert.equal(sm.metadata.labels?.release, 'kps');
   });
 
+  test('dashboards: sidecar label and value, folder annotation; PrometheusRule: labels and runbook base', () => {
+    const cm = find(objs, 'ConfigMap', 'conv-dashboard-platform');
+    assert.equal(cm.metadata.labels?.['grafana.example.org/dashboard'], 'chat');
+    assert.deepEqual(cm.metadata.annotations, { 'grafana.example.org/folder': 'Converge' });
+    const rule = find(objs, 'PrometheusRule', 'conv-rules');
+    assert.equal(rule.metadata.labels?.release, 'kps');
+    const urls = rule.spec.groups.flatMap((g: any) => g.rules).flatMap((r: any) => (r.annotations?.runbook_url ? [r.annotations.runbook_url] : []));
+    assert.ok(urls.length > 0);
+    for (const u of urls) assert.match(u, /^https:\/\/git\.example\.org\/converge\/-\/blob\/v9\.9\.9\/observability\/RUNBOOK\.md#/);
+  });
+
   test('NetworkPolicy namespaces', () => {
     const web = find(objs, 'NetworkPolicy', 'conv-web');
     const ns = web.spec.ingress.flatMap((r: any) => r.from.map((f: any) => f.namespaceSelector?.matchLabels['kubernetes.io/metadata.name']));
@@ -120,8 +131,10 @@ describe('helm template with every knob changed', () => {
       ingress: { enabled: false },
       networkPolicy: { enabled: false },
       metrics: { serviceMonitor: { enabled: false } },
-    }, ['--api-versions', 'monitoring.coreos.com/v1/ServiceMonitor']);
-    for (const kind of ['Ingress', 'NetworkPolicy', 'ServiceMonitor']) {
+      observability: { dashboards: { enabled: false }, prometheusRule: { enabled: false } },
+    }, ['--api-versions', 'monitoring.coreos.com/v1/ServiceMonitor', '--api-versions', 'monitoring.coreos.com/v1/PrometheusRule']);
+    assert.equal(off.some((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('conv-dashboard-')), false, 'dashboards should be off');
+    for (const kind of ['Ingress', 'NetworkPolicy', 'ServiceMonitor', 'PrometheusRule']) {
       assert.equal(off.some((o) => o.kind === kind), false, `${kind} should be off`);
     }
   });

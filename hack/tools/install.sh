@@ -7,6 +7,8 @@
 #   coredns                                      go install of a pinned module version (the node's DNS)
 #   skaffold                                     built from the wrapper module in hack/tools/skaffold
 #                                                (skaffold's go.mod has replace/exclude lines)
+#   prometheus-operator-crds                     not a binary: the prometheus-operator's CRDs (YAML) from
+#                                                its pinned module (Go module proxy), into crds/prometheus-operator
 # Concurrent runs (two test suites on a cold machine) wait for each other on a lock instead of
 # building the same binary twice.
 set -euo pipefail
@@ -27,6 +29,7 @@ main() {
   local ETCD_VERSION=v3.6.5
   local COREDNS_VERSION=v1.12.4
   local SKAFFOLD_VERSION=v2.16.1 # must match hack/tools/skaffold/go.mod
+  local PROMETHEUS_OPERATOR_VERSION=v0.85.0
   # Suffix of the cached helm binary: bump it when the build flags change so caches rebuild.
   local HELM_BUILD=$HELM_VERSION-k8s1.36
 
@@ -77,6 +80,21 @@ main() {
     link skaffold "$SKAFFOLD_VERSION"
   }
 
+  # The chart's PrometheusRule is checked against the real CRD: the module's zip carries
+  # example/prometheus-operator-crd/, nothing is built. crds/prometheus-operator names the pinned copy.
+  fetch_prometheus_operator_crds() {
+    local v=$PROMETHEUS_OPERATOR_VERSION dest=$cache/crds/prometheus-operator-$PROMETHEUS_OPERATOR_VERSION
+    if [ ! -f "$dest/monitoring.coreos.com_prometheusrules.yaml" ]; then
+      echo "tools: fetching the prometheus-operator $v CRDs"
+      local dir
+      dir=$(cd "$cache" && go mod download -json "github.com/prometheus-operator/prometheus-operator@$v" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+      [ -d "$dir/example/prometheus-operator-crd" ] || { echo "tools: no CRDs in the prometheus-operator $v module" >&2; return 1; }
+      rm -rf "$dest.tmp" && mkdir -p "$dest.tmp"
+      cp "$dir"/example/prometheus-operator-crd/*.yaml "$dest.tmp"/ && chmod -R u+w "$dest.tmp" && mv "$dest.tmp" "$dest"
+    fi
+    ln -sfn "prometheus-operator-$v" "$cache/crds/prometheus-operator"
+  }
+
   local tools=("$@")
   [ ${#tools[@]} -gt 0 ] || tools=(helm kwok etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy coredns skaffold kube-score)
   exec 9>"$cache/install.lock"
@@ -94,6 +112,7 @@ main() {
         "-X github.com/coredns/coredns/coremain.GitCommit=$COREDNS_VERSION" ;;
       kube-apiserver | kube-controller-manager | kube-scheduler | kubectl | kubelet | kube-proxy) build_kube "$t" "k8s.io/kubernetes/cmd/$t" ;;
       skaffold) build_skaffold ;;
+      prometheus-operator-crds) fetch_prometheus_operator_crds ;;
       *) echo "tools: unknown tool $t" >&2; exit 2 ;;
     esac
   done

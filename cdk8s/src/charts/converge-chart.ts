@@ -13,6 +13,9 @@ import { releaseName } from '../constructs/naming';
 import { PostgresClusterResource } from '../constructs/postgres-cluster';
 import { RedisSentinelResource } from '../constructs/redis-sentinel';
 import { ServiceMonitor } from '../constructs/service-monitor';
+import { GrafanaDashboards } from '../constructs/grafana-dashboards';
+import { PrometheusRuleResource } from '../constructs/prometheus-rule';
+import { dashboardSources, ruleGroups } from './observability-sources';
 
 export const PORTS = { user: 3000, web: 3001, chat: 3002 } as const;
 const JWT_DIR = '/var/run/secrets/converge/jwt';
@@ -86,5 +89,7 @@ export class ConvergeChart extends Chart {
       redis: this.redis,
     });
     new ServiceMonitor(this, 'monitoring', { targets: [this.user, this.chat, this.web, this.operator] });
+    new GrafanaDashboards(this, 'dashboards', { dashboards: dashboardSources() });
+    new PrometheusRuleResource(this, 'rules', { groups: ruleGroups() });
   }
 }

@@ -34,3 +34,17 @@ export const releaseSelector = (): Record<string, string> => ({
   'app.kubernetes.io/name': 'converge',
   'app.kubernetes.io/instance': expr('toJson .Release.Name'),
 });
+
+/**
+ * The recommended labels of a `component` merged with a map from values (a template pipeline such as
+ * `.Values.x.labels`), as one action for `/metadata/labels`: cdk8s copies metadata maps key by key, so a
+ * map known only at render time goes in as a JSON patch. The chart's own labels win a clash.
+ */
+export function labelsMergedWith(component: string, extra: string): string {
+  return expr(
+    `merge (dict "app.kubernetes.io/name" "converge" "app.kubernetes.io/instance" .Release.Name ` +
+      `"app.kubernetes.io/component" "${component}" "app.kubernetes.io/part-of" "converge" ` +
+      `"app.kubernetes.io/managed-by" .Release.Service "app.kubernetes.io/version" .Chart.AppVersion ` +
+      `"helm.sh/chart" (printf "%s-%s" .Chart.Name .Chart.Version)) ${extra} | toJson`,
+  );
+}

@@ -2,8 +2,8 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { expr, renderOnlyIf } from '../helm/expr';
 import { SERVICE_MONITOR_CONDITION } from '../helm/helpers-tpl';
-import { value } from '../values/refs';
-import { releaseName } from './naming';
+import { v, value } from '../values/refs';
+import { labelsMergedWith, releaseName } from './naming';
 
 /** Something with a Service whose `metrics` port serves /metrics. */
 export interface MetricsTarget {
@@ -32,18 +32,8 @@ export class ServiceMonitor extends Construct {
         endpoints: [{ port: 'metrics', path: '/metrics', interval: value('metrics.serviceMonitor.interval') }],
       },
     });
-    // The user's labels (often the `release` label a Prometheus selects on) join the chart's own;
-    // metadata maps are copied key by key by cdk8s, so the merged map goes in as a patch.
-    sm.addJsonPatch(
-      JsonPatch.add(
-        '/metadata/labels',
-        expr(
-          'merge (dict "app.kubernetes.io/name" "converge" "app.kubernetes.io/instance" .Release.Name ' +
-            '"app.kubernetes.io/part-of" "converge" "app.kubernetes.io/component" "metrics" ' +
-            '"app.kubernetes.io/managed-by" .Release.Service) .Values.metrics.serviceMonitor.labels | toJson',
-        ),
-      ),
-    );
+    // The user's labels (often the `release` label a Prometheus selects on) join the chart's own.
+    sm.addJsonPatch(JsonPatch.add('/metadata/labels', labelsMergedWith('metrics', v('metrics.serviceMonitor.labels'))));
     renderOnlyIf(sm, SERVICE_MONITOR_CONDITION);
   }
 }

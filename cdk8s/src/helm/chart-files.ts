@@ -5,7 +5,7 @@ import { Document, isMap, isPair, isScalar, type Node } from 'yaml';
 import { defaultValues } from '../values/defaults';
 import type { Schema } from '../values/schema-builders';
 import { valuesSchema } from '../values/schema';
-import { DOCUMENT_CONDITION } from './expr';
+import { CHART_FILE, DOCUMENT_CONDITION } from './expr';
 import { helpersTpl } from './helpers-tpl';
 import { renderTemplate } from './render';
 
@@ -38,6 +38,13 @@ export function chartFiles(chart: Chart): Map<string, string> {
   for (const crd of allCrdFiles()) files.set(`crds/${basename(crd.file)}`, crd.yaml);
   files.set('templates/_helpers.tpl', helpersTpl);
   files.set('templates/NOTES.txt', NOTES);
+  for (const c of chart.node.findAll()) {
+    for (const m of c.node.metadata.filter((m) => m.type === CHART_FILE)) {
+      const { path, text } = m.data as { path: string; text: string };
+      if (files.has(path)) throw new Error(`two constructs ship ${path}`);
+      files.set(path, text);
+    }
+  }
   for (const o of chart.node.findAll()) {
     if (!(o instanceof ApiObject)) continue;
     const condition = o.node.metadata.find((m) => m.type === DOCUMENT_CONDITION)?.data as string | undefined;

@@ -67,3 +67,21 @@ export const DOCUMENT_CONDITION = 'converge/helm-if';
 export function renderOnlyIf(object: { node: { addMetadata(key: string, value: unknown): void } }, condition: string): void {
   object.node.addMetadata(DOCUMENT_CONDITION, condition);
 }
+
+/**
+ * Text Helm must print as it is: every `{{` becomes the action {{`{{`}} (a raw string), so Prometheus'
+ * and Grafana's own templates (`{{ $labels.service }}`) reach the cluster instead of failing the render.
+ * Only the opening delimiter needs it: a lone `}}` is plain text to Go's template parser.
+ */
+export function helmLiteral(text: string): string {
+  return text.replaceAll('{{', '{{`{{`}}');
+}
+
+/** Node metadata key of a file the chart ships beside its templates (read by chart-files.ts). */
+export const CHART_FILE = 'converge/chart-file';
+
+/** Ships `text` as `path` in the chart (e.g. a dashboard a template reads with `.Files.Get`). */
+export function addChartFile(scope: { node: { addMetadata(key: string, value: unknown): void } }, path: string, text: string): void {
+  if (path.startsWith('templates/') || path.startsWith('/') || path.includes('..')) throw new Error(`chart file ${path}: must be a relative path outside templates/`);
+  scope.node.addMetadata(CHART_FILE, { path, text });
+}

@@ -145,6 +145,28 @@ export const defaultValues = {
     podAnnotations: true,
     serviceMonitor: { enabled: true, interval: '30s', labels: {} as Record<string, string> },
   },
+  // What to look at and what to be woken by (observability/dashboards and observability/rules).
+  observability: {
+    // One ConfigMap per dashboard, for the Grafana sidecar (kube-prometheus-stack's defaults: this
+    // label, every namespace searched). On by default like the ServiceMonitor: where no sidecar
+    // watches, they are three inert ConfigMaps.
+    dashboards: {
+      enabled: true,
+      sidecarLabel: 'grafana_dashboard',
+      sidecarLabelValue: '1',
+      // The annotation the sidecar reads the folder from (its folderAnnotation); empty folder: none.
+      folderAnnotation: 'grafana_folder',
+      folder: '',
+    },
+    // The recording rules and alerts as one PrometheusRule, created only when the cluster serves the CRD.
+    prometheusRule: {
+      enabled: true,
+      labels: {} as Record<string, string>,
+      // Where the repository is browsed (e.g. https://github.com/<org>/converge/blob/v0.1.0): each
+      // alert's runbook_url becomes <base>/observability/RUNBOOK.md#<alert>; empty keeps the relative path.
+      runbookBaseUrl: '',
+    },
+  },
   networkPolicy: {
     enabled: true,
     ingressNamespace: 'ingress-nginx',

@@ -3,6 +3,9 @@ import { bool, int, obj, oneOf, quantity, str, stringList, stringMap, type Schem
 
 const dns1123 = { pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 };
 const natsSize = { pattern: '^[0-9]+[KMGT]B?$' };
+// Kubernetes' syntax of label (and annotation) keys and label values.
+const labelKey = { pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$' };
+const labelValue = { pattern: '^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$' };
 const secretName = (d: string) => str(d, dns1123);
 const envVar: Schema = {
   type: 'object',
@@ -253,6 +256,24 @@ export const valuesSchema: Schema = {
         enabled: bool('Create it when the CRD exists.'),
         interval: str('Scrape interval.', { pattern: '^[0-9]+(ms|s|m|h)$' }),
         labels: stringMap('Extra labels (e.g. the release label your Prometheus selects).'),
+      }),
+    }),
+    observability: obj('Grafana dashboards and Prometheus rules (observability/dashboards, observability/rules).', {
+      dashboards: obj('One ConfigMap per dashboard, labelled for the Grafana sidecar (kube-prometheus-stack finds them in every namespace by default).', {
+        enabled: bool('Create the dashboard ConfigMaps (inert where no Grafana sidecar watches).'),
+        sidecarLabel: str("The label the sidecar selects ConfigMaps by (its sidecar.dashboards.label).", labelKey),
+        sidecarLabelValue: str("That label's value (its sidecar.dashboards.labelValue; a string: quote numbers).", labelValue),
+        folderAnnotation: str("The annotation the sidecar reads the folder from (its sidecar.dashboards.folderAnnotation).", labelKey),
+        folder: str('Grafana folder of the dashboards (the folderAnnotation value); empty: no annotation, the sidecar\'s default folder.'),
+      }),
+      prometheusRule: obj('The recording rules and alerts as one PrometheusRule, created only when the cluster serves monitoring.coreos.com/v1 PrometheusRule.', {
+        enabled: bool('Create it when the CRD exists.'),
+        labels: stringMap('Extra labels (e.g. the release label your Prometheus ruleSelector selects).'),
+        runbookBaseUrl: str(
+          "Where the repository is browsed (e.g. https://github.com/<org>/converge/blob/v0.1.0): each alert's runbook_url " +
+            'becomes <base>/observability/RUNBOOK.md#<section>; empty keeps the repository-relative path.',
+          { pattern: '^(https?://[^\\s"]+)?$' },
+        ),
       }),
     }),
     networkPolicy: obj('NetworkPolicies: only what must talk does.', {

@@ -1,5 +1,12 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parse } from 'yaml';
+import { REPO, TOOLS_BIN } from './paths';
+
 // What a real cluster would already have for the chart: nodes (kwok fakes, in two zones), a
-// StorageClass with volumes for the NATS PVCs, the Secrets the chart names, the ServiceMonitor CRD.
+// StorageClass with volumes for the NATS PVCs, the Secrets the chart names, the ServiceMonitor CRD,
+// the prometheus-operator's PrometheusRule CRD.
 
 export const NAMESPACE = 'converge';
 /** A second namespace for the `helm install` path. */
@@ -101,4 +108,17 @@ export function serviceMonitorCrd(): unknown {
       ],
     },
   };
+}
+
+/**
+ * The prometheus-operator's own PrometheusRule CRD (not a stand-in: its schema checks every rule's
+ * fields), pinned and fetched through the Go module proxy by hack/tools/install.sh into the cache.
+ */
+export function prometheusRuleCrd(): unknown {
+  execFileSync('bash', [join(REPO, 'hack', 'tools', 'install.sh'), 'prometheus-operator-crds'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    timeout: 60 * 60 * 1000,
+  });
+  const file = join(dirname(TOOLS_BIN), 'crds', 'prometheus-operator', 'monitoring.coreos.com_prometheusrules.yaml');
+  return parse(readFileSync(file, 'utf8'));
 }

@@ -53,6 +53,16 @@ export const everyKnob = {
   },
   otel: { endpoint: 'http://otel-collector.observability:4318' },
   metrics: { podAnnotations: false, serviceMonitor: { enabled: true, interval: '15s', labels: { release: 'kps' } } },
+  observability: {
+    dashboards: {
+      enabled: true,
+      sidecarLabel: 'grafana.example.org/dashboard',
+      sidecarLabelValue: 'chat',
+      folderAnnotation: 'grafana.example.org/folder',
+      folder: 'Converge',
+    },
+    prometheusRule: { enabled: true, labels: { release: 'kps' }, runbookBaseUrl: 'https://git.example.org/converge/-/blob/v9.9.9' },
+  },
   networkPolicy: { enabled: true, ingressNamespace: 'traefik-system', monitoringNamespace: 'prom' },
 };
 

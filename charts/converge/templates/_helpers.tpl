@@ -144,3 +144,12 @@ cluster {
   ]
 }
 {{ end -}}
+
+{{- define "converge.runbookUrl" -}}
+{{- $base := (index . 0).Values.observability.prometheusRule.runbookBaseUrl -}}
+{{- if $base -}}
+{{- printf "%s/%s" (trimSuffix "/" $base) (index . 1) -}}
+{{- else -}}
+{{- index . 1 -}}
+{{- end -}}
+{{- end -}}
