@@ -46,7 +46,7 @@ describe('helm template with Redis in operator mode (the default)', () => {
       storage: { size: '1Gi' },
       resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
       sentinelResources: { requests: { cpu: '20m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
-      sentinel: { downAfterMilliseconds: 5000, failoverTimeoutMilliseconds: 30000 },
+      sentinel: { downAfterMilliseconds: 5000, failoverTimeoutMilliseconds: 10000 },
     });
     assert.equal(r.metadata.labels?.['app.kubernetes.io/instance'], 'conv');
   });

@@ -14,8 +14,6 @@ import { redisHealthy, redisName, redisView } from './support/redis-on-node';
 import { NAMESPACE, RELEASE } from './support/release-prereqs';
 import { MINUTE } from './support/timeouts';
 
-const SKIP = process.env.CONVERGE_E2E_REDIS === '1' ? false : "skipped: the chart's Redis operator mode is not merged yet (CONVERGE_E2E_REDIS=1 runs it)";
-
 async function poll(what: string, timeoutMs: number, check: () => true | string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
@@ -32,7 +30,7 @@ async function poll(what: string, timeoutMs: number, check: () => true | string)
   }
 }
 
-describe('the whole platform from one helm install with the chart defaults, on the real node', { timeout: 40 * MINUTE, skip: SKIP }, () => {
+describe('the whole platform from one helm install with the chart defaults, on the real node', { timeout: 40 * MINUTE }, () => {
   let chart: ChartOnNode | undefined;
   const c = () => chart as ChartOnNode;
   const defaults = readChartDefaults();

@@ -31,11 +31,8 @@ const PG_INSTANCES = readOperatorValues().dataLayer.postgres.cluster.instances;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-// Until the chart's Redis operator mode has run this file green on the real node (issue 14 is partial),
-// it runs only when asked: CONVERGE_E2E_REDIS=1.
-const SKIP = process.env.CONVERGE_E2E_REDIS === '1' ? false : "skipped: the chart's Redis operator mode is not merged yet (CONVERGE_E2E_REDIS=1 runs it)";
 
-describe('Redis with Sentinel from the operator on the real node: master kills, a partitioned Sentinel, combined chaos', { timeout: 60 * MINUTE, skip: SKIP }, () => {
+describe('Redis with Sentinel from the operator on the real node: master kills, a partitioned Sentinel, combined chaos', { timeout: 60 * MINUTE }, () => {
   let chart: ChartOnNode | undefined;
   const c = () => chart as ChartOnNode;
   const clients: ChatClient[] = [];

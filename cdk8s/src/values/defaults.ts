@@ -90,7 +90,7 @@ export const defaultValues = {
           sentinel: { requests: { cpu: '20m', memory: '32Mi' }, limits: { cpu: '200m', memory: '64Mi' } },
         },
         downAfterMilliseconds: 5000,
-        failoverTimeoutMilliseconds: 30000,
+        failoverTimeoutMilliseconds: 10000,
       },
     },
   },

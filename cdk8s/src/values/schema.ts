@@ -65,7 +65,7 @@ const redisSentinelSchema = obj('The RedisSentinel `<release>-redis` the operato
   }),
   resources: obj('Container resources.', { redis: sentinelResources('Redis'), sentinel: sentinelResources('Sentinel') }),
   downAfterMilliseconds: int('How long an unanswering master takes to count as down (Sentinel down-after-milliseconds).', 100, 600000),
-  failoverTimeoutMilliseconds: int("Sentinel's failover-timeout.", 1000, 3600000),
+  failoverTimeoutMilliseconds: int("Sentinel's failover-timeout; a failed election is retried after twice this.", 1000, 3600000),
 });
 
 const imageSchema = (description: string): Schema =>

@@ -26,7 +26,7 @@ describe('RedisSentinel builders', () => {
     assert.equal(quorumOf(s), 2);
     assert.equal(quorumOf(RedisSentinelSpec.parse({ sentinels: 5 })), 3);
     assert.equal(quorumOf(RedisSentinelSpec.parse({ sentinels: 5, quorum: 2 })), 2);
-    assert.deepEqual(s.sentinel, { downAfterMilliseconds: 5000, failoverTimeoutMilliseconds: 30_000 });
+    assert.deepEqual(s.sentinel, { downAfterMilliseconds: 5000, failoverTimeoutMilliseconds: 10_000 });
   });
 
   it('redis StatefulSet: replicas, headless service name, parallel pods, claims from the spec, owner reference', () => {
