@@ -37,11 +37,15 @@ test('what is not a packet is reported as unknown, never thrown', () => {
 
 test('the client answers pings, connects with its auth, and pairs acks with their sends', async () => {
   const sent: string[] = [];
+  const made: FakeSocket[] = [];
+  // A stand-in for a server: only the frames this test scripts.
   class FakeSocket {
     onmessage: ((e: { data: string }) => void) | null = null;
     onclose: (() => void) | null = null;
     onerror: (() => void) | null = null;
-    constructor(readonly url: string) {}
+    constructor(readonly url: string) {
+      made.push(this);
+    }
     send(d: string) {
       sent.push(d);
     }
@@ -49,15 +53,8 @@ test('the client answers pings, connects with its auth, and pairs acks with thei
       this.onclose?.();
     }
   }
-  // A stand-in for a server: only the frames this test scripts.
-  let ws!: FakeSocket;
-  const Ctor = class extends FakeSocket {
-    constructor(url: string) {
-      super(url);
-      ws = this;
-    }
-  };
-  const c = new io.SocketIoClient(Ctor, 'ws://x', { token: 'tok' });
+  const c = new io.SocketIoClient(FakeSocket, 'ws://x', { token: 'tok' });
+  const ws = made[0] as FakeSocket;
   ws.onmessage?.({ data: '0{"sid":"e"}' });
   assert.deepEqual(sent, ['40{"token":"tok"}']);
   ws.onmessage?.({ data: '40{"sid":"s"}' });
@@ -77,13 +74,13 @@ test('the client answers pings, connects with its auth, and pairs acks with thei
 });
 
 test('a refused connect rejects with the server’s reason', async () => {
-  let ws: any;
+  const made: any[] = [];
   const Ctor = class {
     onmessage: any;
     onclose: any;
     onerror: any;
     constructor() {
-      ws = this;
+      made.push(this);
     }
     send() {}
     close() {
@@ -91,6 +88,7 @@ test('a refused connect rejects with the server’s reason', async () => {
     }
   };
   const c = new io.SocketIoClient(Ctor, 'ws://x', { token: 'bad' });
+  const ws = made[0];
   ws.onmessage({ data: '0{}' });
   ws.onmessage({ data: '44{"message":"UNAUTHENTICATED"}' });
   await assert.rejects(c.connect(1000), /connect refused: UNAUTHENTICATED/);
