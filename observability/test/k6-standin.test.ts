@@ -73,4 +73,8 @@ test('the k6 smoke script passes its thresholds against a running stack', { time
   const st = readSummary('strict.json');
   assert.equal(st.metrics.chat_delivery_latency?.thresholds?.['p(95)<0']?.ok, false);
   assert.equal(st.metrics.chat_messages_delivered?.thresholds?.['count>=20']?.ok, true);
+  // Each VU's first run probed one login (user "a") and registered both; the second logged in only.
+  const metrics = await (await fetch(`${stack.user.metricsUrl}/metrics`)).text();
+  assert.match(metrics, /^user_logins_total\{[^}]*outcome="bad_credentials"[^}]*\} 2$/m);
+  assert.match(metrics, /^user_registrations_total(\{[^}]*\})? 4$/m);
 });

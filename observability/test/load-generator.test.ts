@@ -52,13 +52,27 @@ test('a short run delivers every acked message to the other members, with no err
   assert.match(stderr, /sent \d+ acked \d+ delivered \d+ .* msgs\/s errors 0 reconnects 0/);
 });
 
-test('a second run with the same prefix reuses the users and rooms', async () => {
+/** A counter of the user service's /metrics, summed over the series whose labels include `match`. */
+async function userCounter(name: string, match = ''): Promise<number> {
+  const text = await (await fetch(`${stack.user.metricsUrl}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(name) && l.includes(match))
+    .reduce((a, l) => a + Number(l.split(' ').at(-1)), 0);
+}
+
+test('a second run with the same prefix logs the same users in and reuses the rooms, without failed logins', async () => {
   const first = JSON.parse(readFileSync(join(dir, 'first.json'), 'utf8')) as LoadSummary;
   const { summary } = await load(join(dir, 'second.json'));
   assert.equal(summary.errors.total, 0);
   // Deliveries are counted for this run's messages only, so the first run's history does not count.
   assert.equal(summary.delivered, summary.acked * 2);
   assert.ok(first.delivered > 0);
+  // Each user registered once; the one failed login is the first run's probe of its first user.
+  // (Logging in users that do not exist yet would lock this IP out after 100 failed logins.)
+  assert.equal(await userCounter('user_registrations_total'), 6);
+  assert.equal(await userCounter('user_logins_total', 'outcome="bad_credentials"'), 1);
+  assert.equal(await userCounter('user_logins_total', 'outcome="ok"'), 6);
 });
 
 test('a target that is not this machine is refused before anything is sent', async () => {

@@ -19,13 +19,35 @@ async function callJson(method, url, body, token, name, expected) {
   return { status: res.status, json };
 }
 
-/** `{id, token}` of `username`: its login, or its registration the first time (so reruns reuse users). */
-export async function loginOrRegister(userUrl, username, password) {
-  const login = await callJson('POST', `${userUrl}/auth/login`, { username, password }, undefined, 'login', [200, 401]);
-  if (login.status === 200) return { id: login.json.user.id, token: login.json.accessToken };
-  const reg = await callJson('POST', `${userUrl}/auth/register`, { username, password, displayName: username }, undefined, 'register');
-  if (reg.status !== 201) throw new Error(`register ${username}: ${reg.status} ${JSON.stringify(reg.json)}`);
-  return { id: reg.json.user.id, token: reg.json.accessToken };
+async function login(userUrl, username, password) {
+  const r = await callJson('POST', `${userUrl}/auth/login`, { username, password }, undefined, 'login', [200, 401]);
+  if (r.status === 200) return { id: r.json.user.id, token: r.json.accessToken };
+  if (r.status === 401) return undefined;
+  throw new Error(`login ${username}: ${r.status} ${JSON.stringify(r.json)}`);
+}
+
+async function register(userUrl, username, password) {
+  const r = await callJson('POST', `${userUrl}/auth/register`, { username, password, displayName: username }, undefined, 'register', [201, 409]);
+  if (r.status === 201) return { id: r.json.user.id, token: r.json.accessToken };
+  if (r.status === 409) return undefined;
+  throw new Error(`register ${username}: ${r.status} ${JSON.stringify(r.json)}`);
+}
+
+/**
+ * `{id, token}` of each of `usernames` (the same password): logged in when the first one logs in
+ * (an earlier run made them), else registered. Guessing matters: logging in a user that does not
+ * exist counts as a failed login from this IP (the user service blocks the IP after 100 in 15 min);
+ * registering one that exists spends the per-IP registration budget (20 an hour by default).
+ */
+export async function loginOrRegister(userUrl, usernames, password) {
+  const first = await login(userUrl, usernames[0], password);
+  const [a, b] = first ? [login, register] : [register, login];
+  const rest = await Promise.all(usernames.slice(1).map(async (u) => (await a(userUrl, u, password)) || (await b(userUrl, u, password))));
+  const all = [first || (await register(userUrl, usernames[0], password)), ...rest];
+  all.forEach((x, i) => {
+    if (!x) throw new Error(`${usernames[i]} exists with another password: set K6_PASSWORD or K6_USER_PREFIX`);
+  });
+  return all;
 }
 
 /** A group room of `owner` named `name` with `memberIds`: an existing one, or a new one. */

@@ -26,7 +26,7 @@ const wait = (ms) => new Promise((r) => setTimeout(r, ms));
 export async function chatPair({ env, vu, iter, messages, intervalMs, prefix }) {
   const { userUrl, chatUrls } = targets(env);
   const password = env.K6_PASSWORD || 'converge-k6-test';
-  const [alice, bob] = await Promise.all([loginOrRegister(userUrl, `${prefix}-${vu}-a`, password), loginOrRegister(userUrl, `${prefix}-${vu}-b`, password)]);
+  const [alice, bob] = await loginOrRegister(userUrl, [`${prefix}-${vu}-a`, `${prefix}-${vu}-b`], password);
   const roomId = await findOrCreateRoom(chatUrls[0], alice, `k6 ${prefix} ${vu}`, [bob.id]);
   const a = new SocketIoClient(WebSocket, socketIoUrl(chatUrls[0]), { token: alice.token });
   const b = new SocketIoClient(WebSocket, socketIoUrl(chatUrls[1 % chatUrls.length]), { token: bob.token });

@@ -10,31 +10,40 @@ export interface LoadAccount {
   token: string;
 }
 
-interface AuthReply {
-  user: { id: string };
-  accessToken: string;
-}
-
 /** A refusal the person running `make load` can act on. */
 export class SetupError extends Error {}
 
-export async function loginOrRegister(userUrl: string, username: string, password: string): Promise<LoadAccount> {
-  const login = await call(userUrl, 'POST', '/auth/login', { username, password });
-  if (login.status === 200) return { id: login.body.user.id, username, token: login.body.accessToken };
-  if (login.status !== 401) throw new SetupError(`POST /auth/login for ${username} answered ${login.status}: ${JSON.stringify(login.body)}`);
-  const reg = await call(userUrl, 'POST', '/auth/register', { username, password, displayName: username });
-  if (reg.status === 201) {
-    const r = reg.body as AuthReply;
-    return { id: r.user.id, username, token: r.accessToken };
-  }
-  if (reg.status === 429) {
+async function login(userUrl: string, username: string, password: string): Promise<LoadAccount | undefined> {
+  const r = await call(userUrl, 'POST', '/auth/login', { username, password });
+  if (r.status === 200) return { id: r.body.user.id, username, token: r.body.accessToken };
+  if (r.status === 401) return undefined;
+  throw new SetupError(`POST /auth/login for ${username} answered ${r.status}: ${JSON.stringify(r.body)}`);
+}
+
+async function register(userUrl: string, username: string, password: string): Promise<LoadAccount | undefined> {
+  const r = await call(userUrl, 'POST', '/auth/register', { username, password, displayName: username });
+  if (r.status === 201) return { id: r.body.user.id, username, token: r.body.accessToken };
+  if (r.status === 409) return undefined;
+  if (r.status === 429) {
     throw new SetupError(
-      `the user service refused to register ${username} (429 RATE_LIMITED, retry after ${reg.headers.get('retry-after') ?? '?'} s): it allows REGISTER_MAX_PER_IP registrations per IP per window. ` +
+      `the user service refused to register ${username} (429 RATE_LIMITED, retry after ${r.headers.get('retry-after') ?? '?'} s): it allows REGISTER_MAX_PER_IP registrations per IP per window. ` +
         'make dev raises it for this; otherwise raise it, use fewer --users, or keep the same --prefix so later runs log the same users in',
     );
   }
-  if (reg.status === 409) throw new SetupError(`${username} exists with another password: pass its --password, or another --prefix`);
-  throw new SetupError(`POST /auth/register for ${username} answered ${reg.status}: ${JSON.stringify(reg.body)}`);
+  throw new SetupError(`POST /auth/register for ${username} answered ${r.status}: ${JSON.stringify(r.body)}`);
+}
+
+/**
+ * The account of `username`, trying first what is likely: a login when the users were made by an
+ * earlier run, else a registration. Guessing matters: a login of a user that does not exist counts
+ * as a failed login from this IP (the user service blocks the IP after LOGIN_IP_MAX_FAILURES, 100
+ * per 15 min), and a registration of one that does spends the per-IP registration budget.
+ */
+export async function account(userUrl: string, username: string, password: string, exists: boolean): Promise<LoadAccount> {
+  const [first, second] = exists ? [login, register] : [register, login];
+  const a = (await first(userUrl, username, password)) ?? (await second(userUrl, username, password));
+  if (!a) throw new SetupError(`${username} exists with another password: pass its --password, or another --prefix`);
+  return a;
 }
 
 async function inLanes<T>(n: number, lanes: number, each: (i: number) => Promise<T>): Promise<T[]> {
@@ -50,9 +59,15 @@ async function inLanes<T>(n: number, lanes: number, each: (i: number) => Promise
   return out;
 }
 
-/** Every planned user logged in (4 at a time: each login is an argon2 verification on the server). */
-export function setUpUsers(userUrl: string, plan: LoadPlan, password: string): Promise<LoadAccount[]> {
-  return inLanes(plan.users.length, 4, (i) => loginOrRegister(userUrl, (plan.users[i] as LoadPlan['users'][number]).username, password));
+/**
+ * Every planned user logged in or registered, 4 at a time (each is an argon2 hash on the server).
+ * The first user's login tells whether an earlier run with this prefix made them.
+ */
+export async function setUpUsers(userUrl: string, plan: LoadPlan, password: string): Promise<LoadAccount[]> {
+  const name = (i: number) => (plan.users[i] as LoadPlan['users'][number]).username;
+  const first = await login(userUrl, name(0), password);
+  const rest = await inLanes(plan.users.length - 1, 4, (i) => account(userUrl, name(i + 1), password, first !== undefined));
+  return [first ?? (await account(userUrl, name(0), password, false)), ...rest];
 }
 
 interface RoomReply {
