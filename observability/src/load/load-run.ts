@@ -114,14 +114,15 @@ export async function runLoad(o: LoadOptions, hooks: RunHooks): Promise<LoadSumm
     const runId = randomBytes(4).toString('hex');
     const spec = { runId, durationMs: o.durationSec * 1000, bodyChars: o.bodyChars, ackTimeoutMs: 10_000, quietMs: 1000, maxDrainMs: 12_000 };
     const t0 = Date.now();
-    let before = emptyCounters();
-    let beforeAt = t0;
+    // msgs/s over the last 5 s: the client processes report once a second, out of step with this
+    // ticker, so a 1 s difference would swing between one and two of their reports.
+    const seen: Array<{ at: number; c: Counters }> = [{ at: t0, c: emptyCounters() }];
     const ticker = setInterval(() => {
       const now = sumCounters(workers.map((w) => w.counters));
       const at = Date.now();
-      hooks.progress(progressLine((at - t0) / 1000, o.durationSec, now, before, (at - beforeAt) / 1000));
-      before = now;
-      beforeAt = at;
+      const from = seen[Math.max(0, seen.length - 5)] as { at: number; c: Counters };
+      hooks.progress(progressLine((at - t0) / 1000, o.durationSec, now, from.c, (at - from.at) / 1000));
+      seen.push({ at, c: now });
     }, 1000);
     let results: RunResult[];
     try {

@@ -107,7 +107,7 @@ export function renderTable(s: LoadSummary): string {
   return rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join('\n');
 }
 
-/** The live line: elapsed, totals so far, and acked msgs/s over the last interval. */
+/** The live line: elapsed, totals so far, and acked msgs/s since `before` (`intervalSec` ago). */
 export function progressLine(elapsedSec: number, durationSec: number, now: Counters, before: Counters, intervalSec: number): string {
   const rate = intervalSec > 0 ? (now.acked - before.acked) / intervalSec : 0;
   return (
