@@ -63,7 +63,9 @@ run() { # name port entry env...
 }
 started=()
 # Each process serves /metrics on its own METRICS_PORT (one machine, so one port each).
-run user 3000 services/user/dist/src/main.js METRICS_PORT=9464 DATABASE_URL="$DATABASE_USER_URL" JWT_KEY_FILE="$dev/jwt-key.pem"
+# Registrations per IP: everything here comes from 127.0.0.1, and `make load` registers its users
+# (100 by default, once: later runs log them in), far past the production default of 20 an hour.
+run user 3000 services/user/dist/src/main.js METRICS_PORT=9464 DATABASE_URL="$DATABASE_USER_URL" JWT_KEY_FILE="$dev/jwt-key.pem" REGISTER_MAX_PER_IP="${REGISTER_MAX_PER_IP:-10000}"
 run chat 3002 services/chat/dist/src/main.js METRICS_PORT=9465 DATABASE_URL="$DATABASE_CHAT_URL" OTEL_SERVICE_NAME=chat-a
 run chat-b 3012 services/chat/dist/src/main.js METRICS_PORT=9466 DATABASE_URL="$DATABASE_CHAT_URL" OTEL_SERVICE_NAME=chat-b
 run web 3001 web/dist-server/main.js METRICS_PORT=9467 USER_SERVICE_URL=http://127.0.0.1:3000 CHAT_SERVICE_URL=http://127.0.0.1:3002
