@@ -1,5 +1,5 @@
-// A running stack for the live Prometheus test: the built user service and two chat pods as
-// processes on free ports, on their own NATS, Redis and databases (as services/chat's tests run them).
+// A running stack for the live Prometheus test: the built user service, two chat pods and the web
+// server (web/dist-server, serving the built client) as processes on free ports, on their own NATS, Redis and databases (as services/chat's tests run them).
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,10 +9,12 @@ import { createTestDatabase, type ServiceProcess, spawnService, startNatsServer,
 export interface LiveStack {
   user: ServiceProcess;
   chats: [ServiceProcess, ServiceProcess];
+  web: ServiceProcess;
   stop(): Promise<void>;
 }
 
 const built = (service: string) => join(__dirname, '../../../services', service, 'dist/src/main.js');
+const webServer = join(__dirname, '../../../web/dist-server/main.js');
 
 export async function startStack(): Promise<LiveStack> {
   const cleanups: Array<() => Promise<void>> = [];
@@ -52,7 +54,9 @@ export async function startStack(): Promise<LiveStack> {
     cleanups.push(() => a.stop(10_000));
     const b = await spawnService({ name: 'chat-b', entry: built('chat'), env: chatEnv });
     cleanups.push(() => b.stop(10_000));
-    return { user, chats: [a, b], stop };
+    const web = await spawnService({ name: 'web', entry: webServer, env: { LOG_LEVEL: 'warn', USER_SERVICE_URL: user.url, CHAT_SERVICE_URL: a.url } });
+    cleanups.push(() => web.stop(10_000));
+    return { user, chats: [a, b], web, stop };
   } catch (e) {
     await stop();
     throw e;
