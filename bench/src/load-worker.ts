@@ -1,6 +1,7 @@
 // A load-generating child process: holds client sockets, sends, counts what arrives. Driven by main.ts.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
+import { forEachLimited } from '@converge/testing/concurrency';
 import type { OpenResult, PhaseResult, PhaseSpec, SocketSpec, WorkerEnvelope, WorkerReply, WorkerRequest } from './load-protocol';
 
 const WORKER = Number(process.env.BENCH_WORKER_ID ?? 0);
@@ -209,23 +210,18 @@ function connectOne(spec: SocketSpec): Promise<Socket> {
 
 async function open(specs: SocketSpec[], concurrency: number): Promise<OpenResult> {
   const t = now();
-  let next = 0;
   let opened = 0;
   const errors: string[] = [];
-  const lane = async () => {
-    while (next < specs.length) {
-      const spec = specs[next++] as SocketSpec;
-      try {
-        const socket = await connectOne(spec);
-        socket.on('message:new', (m: Incoming) => phase?.onMessage(spec.userId, m));
-        sockets.set(spec.key, { socket, userId: spec.userId });
-        opened++;
-      } catch (e) {
-        if (errors.length < 5) errors.push(`${spec.key}: ${(e as Error).message}`);
-      }
+  await forEachLimited(specs, concurrency, async (spec) => {
+    try {
+      const socket = await connectOne(spec);
+      socket.on('message:new', (m: Incoming) => phase?.onMessage(spec.userId, m));
+      sockets.set(spec.key, { socket, userId: spec.userId });
+      opened++;
+    } catch (e) {
+      if (errors.length < 5) errors.push(`${spec.key}: ${(e as Error).message}`);
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
+  });
   return { opened, failed: specs.length - opened, errors, ms: now() - t };
 }
 

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import { type Histogram } from 'hdr-histogram-js';
 import { encodeHistogram, newLatencyHistogram, recordMs } from './latency-histogram';
+import { forEachLimited } from '@converge/testing/concurrency';
 import { readStamp, stampBody } from './message-stamp';
 import { type Counters, emptyCounters, type FromWorker, type RunSpec, type ToWorker, type WorkerUser } from './worker-protocol';
 
@@ -86,22 +87,17 @@ function connect(user: WorkerUser): Promise<Socket> {
 }
 
 async function open(users: WorkerUser[]): Promise<FromWorker> {
-  let next = 0;
   let failed = 0;
   const errors: string[] = [];
   // A few handshakes at a time: each one is a JWT check and a room query on the chat pod.
-  const lane = async () => {
-    while (next < users.length) {
-      const user = users[next++] as WorkerUser;
-      try {
-        held.push({ user, socket: await connect(user) });
-      } catch (e) {
-        failed++;
-        if (errors.length < 5) errors.push(`${user.chatUrl}: ${(e as Error).message}`);
-      }
+  await forEachLimited(users, 20, async (user) => {
+    try {
+      held.push({ user, socket: await connect(user) });
+    } catch (e) {
+      failed++;
+      if (errors.length < 5) errors.push(`${user.chatUrl}: ${(e as Error).message}`);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(20, users.length) }, lane));
+  });
   return { op: 'opened', opened: held.length, failed, errors };
 }
 
