@@ -23,13 +23,19 @@ password() {
 
 log() { printf '{"level":"%s","msg":"%s","pod":"%s"}\n' "$1" "$2" "${REDIS_ANNOUNCE_HOST:-}" >&2; }
 
+# Every Sentinel pod's address (the headless Service publishes them ready or not).
+sentinel_ips() { getent ahostsv4 "$SENTINEL_HEADLESS" | awk '{print $1}' | sort -u; }
+
+# One SENTINEL command to the Sentinel at $1, answered within 2 s or not at all.
+ask_sentinel() { timeout 2 redis-cli --no-auth-warning -h "$1" -p "${SENTINEL_PORT:-26379}" SENTINEL "${@:2}" 2>/dev/null; }
+
 # `host port` of the master a majority of the answering Sentinels name; nothing when fewer than half
 # answer or they do not agree (bootstrap, or a split the operator reports).
 sentinel_master() {
   local ip answered=0 views=() top count
-  for ip in $(getent ahostsv4 "$SENTINEL_HEADLESS" | awk '{print $1}' | sort -u); do
+  for ip in $(sentinel_ips); do
     local v
-    v=$(timeout 2 redis-cli --no-auth-warning -h "$ip" -p "${SENTINEL_PORT:-26379}" SENTINEL get-master-addr-by-name "$REDIS_MASTER_NAME" 2>/dev/null | paste -sd' ') || continue
+    v=$(ask_sentinel "$ip" get-master-addr-by-name "$REDIS_MASTER_NAME" | paste -sd' ') || continue
     answered=$((answered + 1))
     [ -n "$v" ] && views+=("$v")
   done
@@ -41,8 +47,8 @@ sentinel_master() {
 # A replica the Sentinels see as up, which could take over from this pod.
 replica_up() {
   local ip
-  for ip in $(getent ahostsv4 "$SENTINEL_HEADLESS" | awk '{print $1}' | sort -u); do
-    timeout 2 redis-cli --no-auth-warning -h "$ip" -p "${SENTINEL_PORT:-26379}" SENTINEL replicas "$REDIS_MASTER_NAME" 2>/dev/null |
+  for ip in $(sentinel_ips); do
+    ask_sentinel "$ip" replicas "$REDIS_MASTER_NAME" |
       awk 'prev=="flags" && $0 !~ /s_down|o_down|disconnected/ {up=1} {prev=$0} END {exit !up}' && return 0
   done
   return 1
@@ -59,7 +65,8 @@ replica_up() {
 # - no Sentinel answers or monitors (the first start) or they disagree: start as configured.
 rejoin_args() {
   [ -n "${SENTINEL_HEADLESS:-}" ] && [ -n "${REDIS_MASTER_NAME:-}" ] && [ -n "${REDIS_ANNOUNCE_HOST:-}" ] || return 0
-  local deadline=$((SECONDS + ${MASTER_RESTART_WAIT_S:-20})) master waited=0
+  local wait_s=${MASTER_RESTART_WAIT_S:-20}
+  local deadline=$((SECONDS + wait_s)) master waited=0
   while :; do
     master=$(sentinel_master)
     [ -n "$master" ] || return 0
@@ -69,7 +76,7 @@ rejoin_args() {
       return 0
     fi
     [ -f /data/.converge-server-ran ] || return 0
-    [ "$SECONDS" -lt "$deadline" ] || { log warn "the Sentinels still name this pod master after ${MASTER_RESTART_WAIT_S:-20} s: starting as master"; return 0; }
+    [ "$SECONDS" -lt "$deadline" ] || { log warn "the Sentinels still name this pod master after $wait_s s: starting as master"; return 0; }
     replica_up || { log info "restarted master, no replica up to take over: starting as master"; return 0; }
     [ "$waited" -eq 1 ] || log info "restarted master: waiting for the Sentinels to promote a replica"
     waited=1
