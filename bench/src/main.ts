@@ -97,7 +97,8 @@ async function sendsAndLatency(sys: System, workers: LoadWorker[], watched: Watc
     log(`${name} CPU profile of pod a during sends: ${file}`);
   }
   if (phases.has('latency')) {
-    const rate = Math.max(1, Math.round(out.sends.sendsPerSec / 2));
+    // BENCH_LATENCY_RATE: a fixed rate instead of half the measured capacity (e.g. 10/s: light load).
+    const rate = env.BENCH_LATENCY_RATE ? num('BENCH_LATENCY_RATE', 10) : Math.max(1, Math.round(out.sends.sendsPerSec / 2));
     const probe = sys.name === 'chat' && chatDatabaseUrl ? await startCommitProbe(chatDatabaseUrl) : undefined;
     let commitProbe: Summary | undefined;
     try {

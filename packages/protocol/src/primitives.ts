@@ -14,8 +14,14 @@ export function trimmedText(min: number, max: number, what: string) {
   return z
     .string()
     .max(max * 4, `${what} must be at most ${max} characters`)
-    .refine((s) => charCount(s.trim()) >= min, `${what} must not be empty`)
-    .refine((s) => charCount(s.trim()) <= max, `${what} must be at most ${max} characters`);
+    .superRefine((s, ctx) => {
+      // One trim and at most one count per parse (this runs on every message sent). Code points lie
+      // between half the UTF-16 length and the length, so most strings need no count at all.
+      const t = s.trim();
+      const n = t.length <= max && Math.ceil(t.length / 2) >= min ? min : charCount(t);
+      if (n < min) ctx.addIssue({ code: 'custom', message: `${what} must not be empty` });
+      else if (n > max) ctx.addIssue({ code: 'custom', message: `${what} must be at most ${max} characters` });
+    });
 }
 
 /** A non-negative integer that arrives as a query-string (digits only) or as a number. */

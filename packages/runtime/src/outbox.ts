@@ -54,7 +54,8 @@ interface OutboxRow {
   id: string;
   event_id: string;
   subject: string;
-  payload: unknown;
+  /** As PostgreSQL's text, published as is. */
+  payload: string;
   traceparent: string | null;
 }
 
@@ -89,13 +90,13 @@ async function publishRow(js: NonNullable<ReturnType<NatsLink['jetstream']>>, ro
     },
   });
   if (!span) {
-    await js.publish(row.subject, JSON.stringify(row.payload), { msgID: row.event_id, timeout: 2000 });
+    await js.publish(row.subject, row.payload, { msgID: row.event_id, timeout: 2000 });
     return;
   }
   try {
     const h = natsHeaders();
     for (const [k, v] of Object.entries(propagationHeaders(span))) h.set(k, v);
-    await js.publish(row.subject, JSON.stringify(row.payload), { msgID: row.event_id, timeout: 2000, headers: h });
+    await js.publish(row.subject, row.payload, { msgID: row.event_id, timeout: 2000, headers: h });
     // In the span's context, so the line carries the relay trace's id; the send's is the link's.
     runInSpan(span, () => logger.debug({ subject: row.subject, eventId: row.event_id, linkedTraceId: link?.context.traceId }, 'Outbox event published'));
   } catch (err) {
@@ -112,25 +113,38 @@ export interface OutboxRelayOptions {
   logger: Logger;
   batchSize?: number;
   idleMs?: number;
-  /** Published rows older than this are deleted. */
+  /**
+   * After a pass that found fewer rows than a batch, the next waits this long (kicks included), so
+   * that under a steady trickle each pass carries many events instead of one: PostgreSQL pays one
+   * claim, one delete and one commit per pass. Events reach JetStream up to this much later.
+   */
+  paceMs?: number;
+  /** Rows marked published (by relays before published rows were deleted at once) older than this are deleted. */
   retainMs?: number;
 }
 
 /**
- * Publishes unpublished outbox rows to JetStream in id order, marking each as published.
- * Rows are claimed with SKIP LOCKED so several pods relay without double work; a crash between
- * publish and mark re-sends, which JetStream's Nats-Msg-Id dedup and consumers' eventId checks absorb.
+ * Publishes outbox rows to JetStream in id order, a batch at a time (publishes pipelined), and
+ * deletes what was published. Rows are claimed with SKIP LOCKED so several pods relay without
+ * double work; a crash between publish and delete re-sends, which JetStream's Nats-Msg-Id dedup and
+ * consumers' eventId checks absorb.
  */
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
   private lastCleanup = 0;
+  /** No pass before this (ms since the epoch): the pace after a partial batch. */
+  private notBefore = 0;
 
   constructor(private readonly o: OutboxRelayOptions) {
     // An idle pooled connection that dies (PostgreSQL restart or failover) emits 'error' on the pool;
     // unhandled, that would crash the process. The next pass reconnects.
     o.pool.on('error', (err) => o.logger.warn({ err: err.message }, 'Outbox relay connection lost'));
+  }
+
+  private get batchSize(): number {
+    return this.o.batchSize ?? 256;
   }
 
   start(): void {
@@ -139,7 +153,7 @@ export class OutboxRelay {
 
   /** Asks for a pass soon, e.g. right after a transaction that wrote events committed. */
   kick(): void {
-    if (!this.running && !this.stopped) this.schedule(0);
+    if (!this.running && !this.stopped) this.schedule(Math.max(0, this.notBefore - Date.now()));
   }
 
   private schedule(ms: number): void {
@@ -149,7 +163,12 @@ export class OutboxRelay {
     // armed in, and every pass after it would run (and log, and query) in that trace.
     this.timer = outsideTrace(() => setTimeout(() => {
       this.running = this.pass()
-        .then((n) => this.schedule(n > 0 ? 0 : (this.o.idleMs ?? 250)))
+        .then((n) => {
+          // A full batch: more are waiting, go on at once. A partial one: gather for the pace.
+          const pace = n > 0 && n < this.batchSize ? (this.o.paceMs ?? 10) : 0;
+          this.notBefore = Date.now() + pace;
+          this.schedule(n === 0 ? (this.o.idleMs ?? 250) : pace);
+        })
         .catch((err: unknown) => {
           this.o.logger.warn({ err: (err as Error).message }, 'Outbox relay pass failed');
           this.schedule(1000);
@@ -169,21 +188,24 @@ export class OutboxRelay {
     let evict: Error | undefined;
     try {
       await client.query('BEGIN');
+      // The payload as the text PostgreSQL stores, published as is: no parse and re-stringify per event.
       const { rows } = await client.query<OutboxRow>(
-        'SELECT id, event_id, subject, payload, traceparent FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',
-        [this.o.batchSize ?? 100],
+        'SELECT id, event_id, subject, payload::text AS payload, traceparent FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED',
+        [this.batchSize],
       );
-      const done: string[] = [];
-      try {
-        for (const row of rows) {
-          await publishRow(js, row, this.o.logger);
-          done.push(row.id);
-        }
-      } finally {
-        if (done.length) await client.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [done]);
-        await client.query('COMMIT');
-        published = done.length;
-      }
+      // Pipelined: every publish of the batch is in flight at once on the one connection (so the
+      // stream stores them in id order) and their acks are awaited together. A failed publish stays
+      // in the outbox for the next pass; the ones after it that did land are not sent again, so
+      // after a failure an event can land after later ones (consumers order by seq, dedup by eventId).
+      // Each publish is in its own PRODUCER span (when traces are exported), open until its ack.
+      const results = await Promise.allSettled(rows.map((row) => publishRow(js, row, this.o.logger)));
+      const done = rows.filter((_, i) => results[i]?.status === 'fulfilled').map((row) => row.id);
+      // Published rows are deleted, in one statement: nothing is kept that a pass must skip later.
+      if (done.length) await client.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [done]);
+      await client.query('COMMIT');
+      published = done.length;
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
       if (Date.now() - this.lastCleanup > 60_000) {
         this.lastCleanup = Date.now();
         await client.query(`DELETE FROM outbox WHERE published_at < now() - ($1 || ' milliseconds')::interval`, [

@@ -89,6 +89,18 @@ export function linkTo(traceparent: string | null | undefined): Link | undefined
   return trace.isSpanContextValid(spanContext) ? { context: spanContext } : undefined;
 }
 
+/**
+ * Runs `fn` as a child of the span a stored traceparent names: for work done later on behalf of a
+ * request, in another request's context (a group commit that carries several sends runs in whichever
+ * context flushed it). Outside any trace for a null or malformed traceparent; plain `fn()` when
+ * nothing is exported (no traceparent is taken then, and nothing here costs anything).
+ */
+export function inTraceOf<T>(traceparent: string | null | undefined, fn: () => T): T {
+  if (!exporting) return fn();
+  const link = linkTo(traceparent);
+  return context.with(link ? trace.setSpanContext(ROOT_CONTEXT, link.context) : ROOT_CONTEXT, fn);
+}
+
 /** The carrier headers (traceparent) that continue `span` in another process, through the global propagator. */
 export function propagationHeaders(span: Span): Record<string, string> {
   const carrier: Record<string, string> = {};

@@ -80,8 +80,9 @@ test('a relay that re-sends after a crash is deduplicated by the event id', asyn
   await pool.query(...outboxInsert(e));
   const relay = new OutboxRelay({ pool, nats: link, logger });
   assert.equal(await relay.pass(), 1);
-  // Simulate a crash between publish and mark: the row looks unpublished again.
-  await pool.query('UPDATE outbox SET published_at = NULL WHERE event_id = $1', [e.eventId]);
+  assert.equal((await pool.query('SELECT count(*)::int AS n FROM outbox WHERE event_id = $1', [e.eventId])).rows[0].n, 0, 'published rows are deleted');
+  // Simulate a crash between publish and delete: the row is still there.
+  await pool.query(...outboxInsert(e));
   assert.equal(await relay.pass(), 1);
   const nc = await connect({ servers: nats.url });
   const ids = await streamEventIds(nc, 'TESTEV');

@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { type OtlpReceiver, startOtlpReceiver, waitFor } from '@converge/testing';
 import { createLogger } from '../src/logger';
-import { activeTraceparent, isTraceExporting, linkTo, outsideTrace, runInSpan, SpanKind, startOwnSpan } from '../src/trace-context';
+import { activeTraceparent, inTraceOf, isTraceExporting, linkTo, outsideTrace, runInSpan, SpanKind, startOwnSpan } from '../src/trace-context';
 import { startTracing, type Tracing } from '../src/tracing';
 
 let receiver: OtlpReceiver;
@@ -76,4 +76,24 @@ test('a child nests under the active span, a span without a parent is not made w
   assert.equal(later?.parentSpanId, '');
   assert.deepEqual(later?.links, [{ traceId: p?.traceId, spanId: p?.spanId }]);
   assert.equal(p?.resource['service.name'], 'runtime-test');
+});
+
+test('work done later for a stored traceparent nests under the span it names; for none, in no trace', async () => {
+  const send = startOwnSpan('socket later:send', { kind: SpanKind.SERVER, root: true });
+  assert.ok(send);
+  const traceparent = runInSpan(send, () => activeTraceparent());
+  send.end();
+  // Another request's span is active where the work runs (a batch flushed from another send's context).
+  const other = startOwnSpan('socket other:send', { root: true });
+  const [flushed, orphan] = runInSpan(other, () => [
+    inTraceOf(traceparent, () => startOwnSpan('flush')),
+    inTraceOf(null, () => startOwnSpan('orphan', { requireParent: true })),
+  ] as const);
+  flushed?.end();
+  other?.end();
+  assert.equal(orphan, undefined);
+  await waitFor('the flush exported', () => receiver.spans().some((s) => s.name === 'flush'), 10_000);
+  const f = receiver.spans().find((s) => s.name === 'flush');
+  assert.equal(f?.traceId, send.spanContext().traceId);
+  assert.equal(f?.parentSpanId, send.spanContext().spanId);
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { trace } from '@opentelemetry/api';
 import { newOutboxEvent } from '../src/outbox';
-import { activeTraceparent, isTraceExporting, startOwnSpan } from '../src/trace-context';
+import { activeTraceparent, inTraceOf, isTraceExporting, startOwnSpan } from '../src/trace-context';
 import { startTracing, type Tracing } from '../src/tracing';
 
 let tracing: Tracing;
@@ -20,6 +20,8 @@ test('no exporter: no spans of our own, no traceparent on an event, even inside 
   trace.getTracer('instrumentation-like').startActiveSpan('GET /rooms', (span) => {
     assert.equal(activeTraceparent(), null);
     assert.equal(newOutboxEvent('testev.created', {}).traceparent, null);
+    // inTraceOf leaves the context as it is: the instrumentation's span stays the active one.
+    assert.equal(inTraceOf('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', () => trace.getActiveSpan()), span);
     span.end();
   });
 });

@@ -105,7 +105,12 @@ export async function buildComponents(config: ChatConfig, logger: Logger): Promi
   );
   const relay = new OutboxRelay({ pool: relayPool, nats, logger });
   const rooms = new PgRoomRepository(pool, () => relay.kick());
-  const messages = new PgMessageRepository(pool, () => relay.kick());
+  const messages = new PgMessageRepository(pool, () => relay.kick(), {
+    maxSize: config.SEND_BATCH_MAX_SIZE,
+    maxWaitMs: config.SEND_BATCH_MAX_WAIT_MS,
+    // Half the pool at most: reads and the rest of the traffic keep connections of their own.
+    maxInFlight: Math.max(1, Math.ceil(config.DATABASE_POOL_SIZE / 2)),
+  });
   const sockets = new SocketNotifier();
   const bus = new RoomEventBus(redis, gqlSub, logger);
   const presence = new PresenceTracker(redis, logger, config.PRESENCE_TTL_MS);
@@ -176,6 +181,7 @@ export function closeHooks(c: ChatComponents): ShutdownHook[] {
     {
       name: 'redis',
       run: () => {
+        c.bus.close();
         for (const r of [c.redis, c.gqlSub, c.socketAdapter.pub, c.socketAdapter.sub]) r.disconnect();
       },
     },

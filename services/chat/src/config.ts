@@ -11,6 +11,13 @@ export const chatConfigSchema = z.object({
   /** message:send per user, sustained (token bucket refill) and at once after a quiet period. */
   SEND_RATE_PER_SECOND: intVar(10, 1, 100_000),
   SEND_BURST: intVar(20, 1, 100_000),
+  /**
+   * Group commit of sends (persistence/send.batcher.ts): most sends stored in one round trip and
+   * commit (0: every send on its own, through chat_send), and how long a send may wait for a commit
+   * in flight before it goes on its own (never longer than 2 ms; no wait at all when none is in flight).
+   */
+  SEND_BATCH_MAX_SIZE: intVar(64, 0, 1000),
+  SEND_BATCH_MAX_WAIT_MS: intVar(2, 0, 2),
   /** Overrides of the other per-user limits (limits/limits.table.ts): `action=points/seconds[/burst],...`, `*` for all. */
   RATE_LIMITS: z
     .string()

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type Client, createClient } from 'graphql-ws';
+import Redis from 'ioredis';
 import WebSocket from 'ws';
 import { waitFor } from '@converge/testing';
 import { printChatSchema } from '../src/transport/graphql/schema';
@@ -180,4 +181,33 @@ test('a graphql-ws connection without a valid token is refused', async () => {
   const bad = collect(wsClient(a.url, 'garbage'), '{ rooms { id } }', {});
   await waitFor('refused', () => bad.ended() !== undefined);
   assert.equal(bad.got.length, 0);
+});
+
+test('sends to a room without a GraphQL subscriber publish nothing for GraphQL; a subscriber on the other pod hears the next ones', async () => {
+  const quiet = (await rest(a.url, 'POST', '/rooms', alice.token, { name: 'no subscribers', memberIds: [bob.id] })).body.id as string;
+  const watcher = new Redis(c.redis.url);
+  const monitor = await watcher.monitor();
+  const published: string[] = [];
+  monitor.on('monitor', (_time: string, args: string[]) => {
+    if (args[0]?.toLowerCase() === 'publish' && args[1]?.startsWith('converge-chat:gql:messageAdded:')) published.push(args[1]);
+  });
+  try {
+    for (let i = 0; i < 5; i++) await rest(b.url, 'POST', `/rooms/${quiet}/messages`, alice.token, { body: `unheard ${i}`, clientMsgId: `q${i}` });
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(published.length, 0, 'no GraphQL publish for a room nobody subscribes to');
+
+    const sub = collect(wsClient(a.url, bob.token), 'subscription($r: ID!) { messageAdded(roomId: $r) { body } }', { r: quiet });
+    let n = 0;
+    await waitFor('the subscriber on pod A hears a send through pod B', async () => {
+      await rest(b.url, 'POST', `/rooms/${quiet}/messages`, alice.token, { body: `heard ${++n}`, clientMsgId: `h${n}` });
+      await new Promise((r) => setTimeout(r, 50));
+      return sub.got.length > 0;
+    });
+    assert.ok(n <= 3, `announced within a few sends (${n})`);
+    assert.ok(published.every((ch) => ch.endsWith(quiet)));
+    sub.dispose();
+  } finally {
+    monitor.disconnect();
+    watcher.disconnect();
+  }
 });

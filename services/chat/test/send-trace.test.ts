@@ -97,11 +97,17 @@ test('a socket send is one trace (socket span, PostgreSQL, adapter broadcast), t
   assert.equal(root.status.code, 0);
   assert.equal(root.resource['service.name'], 'chat-trace-test');
 
-  // The send's one statement, under it (pg-pool's connect span may sit between).
-  const send = trace.find((s) => String(s.attributes['db.query.text'] ?? '').includes('chat_send_traced'));
-  assert.ok(send, `no chat_send span in ${trace.map((s) => s.name).join(', ')}`);
+  // The send's one statement (group commit: chat_send_batch, here a batch of this one send), under
+  // the batch's span, a child of the socket span (pg-pool's connect span may sit between).
+  const batch = trace.find((s) => s.name === 'send batch');
+  assert.ok(batch, `no send batch span in ${trace.map((s) => s.name).join(', ')}`);
+  assert.equal(batch.parentSpanId, root.spanId);
+  assert.equal(batch.attributes['converge.batch.size'], 1);
+  assert.deepEqual(batch.links, []);
+  const send = trace.find((s) => String(s.attributes['db.query.text'] ?? '').includes('chat_send_batch'));
+  assert.ok(send, `no chat_send_batch span in ${trace.map((s) => s.name).join(', ')}`);
   assert.equal(send.scope, '@opentelemetry/instrumentation-pg');
-  assert.ok(ancestors(send, spans).includes(root));
+  assert.ok(ancestors(send, spans).includes(batch));
   // The relay's pass, which the send wakes, runs in no trace: its outbox queries are not the send's.
   const relayQueries = trace.filter((s) => String(s.attributes['db.query.text'] ?? '').includes('outbox'));
   assert.deepEqual(relayQueries.map((s) => s.attributes['db.query.text']), []);
@@ -150,4 +156,47 @@ test('a socket send is one trace (socket span, PostgreSQL, adapter broadcast), t
   assert.equal(published.linkedTraceId, root.traceId);
   // And every line written inside the send's trace names it whole.
   for (const l of lines.filter((x) => x.traceId === root?.traceId)) assert.equal(typeof l.spanId, 'string');
+});
+
+test('sends stored in one group commit: each outbox row keeps its own send trace, the batch runs under the first and links the others', async (t) => {
+  const alice = await user(cluster.issuer);
+  const room = await rest(pod.url, 'POST', '/rooms', alice.token, { name: 'traced batch', memberIds: [] });
+  const roomId = room.body.id as string;
+  const subject = CHAT_SUBJECTS.messageCreated(roomId);
+  // Several sockets sending at once, so that sends meet in the batcher (one socket's sends may be taken in turn).
+  const sockets = await Promise.all(Array.from({ length: 6 }, () => connect(pod.url, alice.token)));
+  try {
+    const acks = await Promise.all(
+      sockets.flatMap((s, i) => [0, 1].map((j) => emit(s, 'message:send', { roomId, body: `batched ${i}.${j}`, clientMsgId: `batch-${i}-${j}` }))),
+    );
+    assert.ok(acks.every((a) => a.ok === true));
+  } finally {
+    for (const s of sockets) s.close();
+  }
+
+  const publishesOf = () => receiver.spans().filter((s) => s.name === 'publish chat.message.created.*' && s.attributes['messaging.destination.name'] === subject);
+  await waitFor('the twelve relay publishes exported', () => publishesOf().length === 12, 15_000);
+  const spans = receiver.spans();
+  const sendSpans = new Map(spans.filter((s) => s.name === 'socket message:send').map((s) => [s.spanId, s]));
+  // Each event's publish links to one send's socket span, a different one each: the traceparent went to each row.
+  const linked = publishesOf().map((p) => {
+    assert.equal(p.links.length, 1);
+    const send = sendSpans.get(p.links[0]?.spanId ?? '');
+    assert.ok(send, 'the publish links to a socket message:send span');
+    return send.spanId;
+  });
+  assert.equal(new Set(linked).size, 12);
+
+  // Every send is served by exactly one batch span: as its parent (the batch's first send) or by a link.
+  const served = new Map<string, number>();
+  const batches = spans.filter((s) => s.name === 'send batch' && linked.includes(s.parentSpanId));
+  for (const b of batches) {
+    assert.equal(b.attributes['converge.batch.size'], b.links.length + 1);
+    for (const id of [b.parentSpanId, ...b.links.map((l) => l.spanId)]) served.set(id, (served.get(id) ?? 0) + 1);
+    // The batch's statement is under its span, in the first send's trace.
+    assert.ok(spans.some((s) => String(s.attributes['db.query.text'] ?? '').includes('chat_send_batch') && ancestors(s, spans).includes(b)));
+  }
+  assert.deepEqual([...served.keys()].sort(), [...linked].sort());
+  assert.ok([...served.values()].every((n) => n === 1));
+  t.diagnostic(`batch sizes: ${batches.map((b) => String(b.attributes['converge.batch.size'])).join(', ')}`);
 });

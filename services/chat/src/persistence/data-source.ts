@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { Init1764000000001 } from './migrations/1764000000001-init';
 import { SendFunction1764000000002 } from './migrations/1764000000002-send-function';
 import { OutboxTraceparent1764000000003 } from './migrations/1764000000003-outbox-traceparent';
+import { SendBatchFunction1764000000004 } from './migrations/1764000000004-send-batch-function';
 
 /** Advisory lock key that serializes migrations across pods starting together ("chat"). */
 export const MIGRATION_LOCK = 0x63686174;
@@ -16,7 +17,7 @@ export function createDataSource(url: string): DataSource {
     type: 'postgres',
     url,
     entities: [],
-    migrations: [Init1764000000001, SendFunction1764000000002, OutboxTraceparent1764000000003],
+    migrations: [Init1764000000001, SendFunction1764000000002, OutboxTraceparent1764000000003, SendBatchFunction1764000000004],
     migrationsTableName: 'migrations',
     synchronize: false,
     logging: false,

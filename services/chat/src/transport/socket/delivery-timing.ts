@@ -22,14 +22,17 @@ function isMessageNew(packet: unknown): boolean {
 }
 
 /**
- * Wraps an adapter factory so that every message:new written to a socket observes the seconds from
- * the sender's commit (the broadcast, which follows the commit) to that write: `local` when the
- * socket is on the sending pod, `remote` when the packet came through Redis. Pod clocks are compared,
- * so across nodes the figure includes their skew (NTP keeps it to milliseconds).
+ * Wraps an adapter factory so that every message:new written to sockets is counted and timed from
+ * the sender's commit (the broadcast, which follows the commit) to the writes: `local` when the
+ * sockets are on the sending pod, `remote` when the packet came through Redis. Told once per
+ * broadcast on this pod, after socket.io wrote the packet (encoded once, as one pre-built WebSocket
+ * frame) to every socket, with how many sockets that was: nothing runs per recipient here but a
+ * counter (the sockets are written in one synchronous loop, so one clock reading fits them all).
+ * Pod clocks are compared, so across nodes the figure includes their skew (NTP keeps it to milliseconds).
  */
 export function timeDeliveries<A extends AdapterLike>(
   factory: (nsp: unknown) => A,
-  observe: (path: 'local' | 'remote', seconds: number) => void,
+  observe: (path: 'local' | 'remote', seconds: number, sockets: number) => void,
   now: () => number = Date.now,
 ): (nsp: unknown) => A {
   // A function, not an arrow: socket.io calls the adapter factory with `new` (it returns the adapter).
@@ -50,11 +53,12 @@ export function timeDeliveries<A extends AdapterLike>(
     internals.apply = (opts, cb) => {
       const at = (opts.flags as Record<string, unknown> | undefined)?.[COMMITTED_AT];
       if (typeof at !== 'number') return apply(opts, cb);
-      const path = stamped.has(opts) ? 'local' : 'remote';
+      let sockets = 0;
       apply(opts, (socket) => {
         cb(socket);
-        observe(path, Math.max(0, now() - at) / 1000);
+        sockets++;
       });
+      if (sockets) observe(stamped.has(opts) ? 'local' : 'remote', Math.max(0, now() - at) / 1000, sockets);
     };
     return adapter;
   };

@@ -42,8 +42,8 @@ export function watchRedis(client: Redis, name: string, logger: Logger, onError?
  * is worth nothing, clients catch up by room:sync) and their failure is swallowed; the subscriber
  * waits for Redis however long it takes and resubscribes when it is back. Dropped publishes and
  * client errors are counted (chat_redis_adapter_errors_total), and every message:new delivery is
- * timed from the sender's commit (delivery-timing.ts); a broadcast inside a trace is a span of it
- * (broadcast-tracing.ts).
+ * counted and timed from the sender's commit (delivery-timing.ts); a broadcast inside a trace is a
+ * span of it (broadcast-tracing.ts).
  */
 export function createSocketAdapter(config: RedisConfig, logger: Logger, metrics: ChatMetrics): SocketAdapterClients {
   const pub = createRedis(config, { enableOfflineQueue: false });
@@ -56,7 +56,11 @@ export function createSocketAdapter(config: RedisConfig, logger: Logger, metrics
   const clientError = () => metrics.adapterErrors.inc({ op: 'client' });
   watchRedis(pub, 'socket.io-pub', logger, clientError);
   watchRedis(sub, 'socket.io-sub', logger, clientError);
-  const timed = timeDeliveries(createAdapter(pub, sub, { key: 'converge-chat' }), (path, s) => metrics.deliveryLatency.observe({ path }, s));
+  const timed = timeDeliveries(createAdapter(pub, sub, { key: 'converge-chat' }), (path, seconds, sockets) => {
+    metrics.fanoutDeliveries.inc(sockets);
+    // One observation per socket written, as before: the SLO counts deliveries, not broadcasts.
+    for (let i = 0; i < sockets; i++) metrics.deliveryLatency.observe({ path }, seconds);
+  });
   const adapter = traceBroadcasts(timed);
   return { adapter, pub, sub };
 }

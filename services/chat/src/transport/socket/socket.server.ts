@@ -70,11 +70,6 @@ export interface SocketServerDeps {
   maxSocketsPerUser: number;
 }
 
-/** Shared by every socket (no closure per connection): counts message:new packets written. */
-function countFanout(this: ChatMetrics, event: string): void {
-  if (event === ServerEvent.MessageNew) this.fanoutDeliveries.inc();
-}
-
 export function createSocketServer(d: SocketServerDeps): ChatIo {
   const io: ChatIo = new Server(d.http, {
     path: '/socket.io/',
@@ -85,7 +80,6 @@ export function createSocketServer(d: SocketServerDeps): ChatIo {
     destroyUpgrade: false,
   });
   d.notifier.io = io;
-  const fanout = countFanout.bind(d.metrics);
   // One per pod: a user's sockets on this pod share it.
   const typing = new TypingCoalescer();
   const handle = createHandle({
@@ -144,7 +138,6 @@ export function createSocketServer(d: SocketServerDeps): ChatIo {
     void socket.join([userChannel(userId), ...roomIds.map(roomChannel)]);
     void recheckMembership(socket, d.rooms, d.logger);
     d.metrics.connectedSockets.inc();
-    socket.onAnyOutgoing(fanout);
     scheduleExpiry(socket);
     const deps = { chat: d.chat, tokens: d.tokens, metrics: d.metrics, limits: d.limits, handle };
     registerMessageHandlers(socket, deps);
