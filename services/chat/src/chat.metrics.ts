@@ -26,6 +26,9 @@ export interface ChatMetrics {
   syncMessages: Counter<'transport'>;
   /** Socket.IO Redis adapter failures: publishes dropped, client errors. */
   adapterErrors: Counter<'op'>;
+  /** Sends per group commit (one chat_send_batch or chat_send statement) and how long each took. */
+  sendBatchSize: Histogram;
+  sendBatchSeconds: Histogram;
 }
 
 export function createChatMetrics(m: Metrics): ChatMetrics {
@@ -58,6 +61,18 @@ export function createChatMetrics(m: Metrics): ChatMetrics {
       registers,
     }),
     adapterErrors: new Counter({ name: 'chat_redis_adapter_errors_total', help: 'Socket.IO Redis adapter failures by op (publish, client)', labelNames: ['op'], registers }),
+    sendBatchSize: new Histogram({
+      name: 'chat_send_batch_size',
+      help: 'Sends stored by one group commit (one statement, one commit)',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+      registers,
+    }),
+    sendBatchSeconds: new Histogram({
+      name: 'chat_send_batch_seconds',
+      help: 'One group commit, from its statement sent to its answer (the commit included)',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers,
+    }),
   };
   // Exported at 0 from the start: a healthy pod shows "no errors, no catch-up", not "no data", and
   // rate() over them has a baseline when the first one happens.

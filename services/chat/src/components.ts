@@ -110,6 +110,10 @@ export async function buildComponents(config: ChatConfig, logger: Logger): Promi
     maxWaitMs: config.SEND_BATCH_MAX_WAIT_MS,
     // Half the pool at most: reads and the rest of the traffic keep connections of their own.
     maxInFlight: Math.max(1, Math.ceil(config.DATABASE_POOL_SIZE / 2)),
+    onFlush: (size, seconds) => {
+      chatMetrics.sendBatchSize.observe(size);
+      chatMetrics.sendBatchSeconds.observe(seconds);
+    },
   });
   const sockets = new SocketNotifier();
   const bus = new RoomEventBus(redis, gqlSub, logger);

@@ -128,3 +128,30 @@ test('bad options are refused with a message naming them', () => {
   assert.throws(() => new SendBatcher(flush, { maxSize: 2, maxWaitMs: -1 }), /maxWaitMs/);
   assert.throws(() => new SendBatcher(flush, { maxSize: 2, maxWaitMs: 1, maxInFlight: 0 }), /maxInFlight/);
 });
+
+test('each flush is reported once it answered, with its size (the batch-size metric), failed ones too', async () => {
+  const f = manualFlush();
+  const seen: number[] = [];
+  const b = new SendBatcher(f.flush, { maxSize: 10, maxWaitMs: 2000, onFlush: (size, seconds) => {
+      assert.ok(seconds >= 0);
+      seen.push(size);
+    },
+  });
+  const first = b.submit(1);
+  await turn();
+  const rest = [2, 3].map((i) => b.submit(i));
+  assert.equal(seen.length, 0, 'nothing reported before the flush answers');
+  f.finishNext();
+  await first;
+  await turn();
+  f.finishNext();
+  await Promise.all(rest);
+  assert.deepEqual(seen, [1, 2]);
+  const failing = new SendBatcher<number, number>(() => Promise.reject(new Error('db down')), {
+    maxSize: 10,
+    maxWaitMs: 2,
+    onFlush: (size) => seen.push(size),
+  });
+  await assert.rejects(failing.submit(7), /db down/);
+  assert.deepEqual(seen, [1, 2, 1]);
+});

@@ -9,6 +9,8 @@ export interface BatcherOptions {
    * flush to answer and go with it, in a bigger batch, instead of queueing for a pool connection.
    */
   maxInFlight?: number;
+  /** Told of each flush once it answered: its entries and how long it took (for the batch metrics). */
+  onFlush?: (size: number, seconds: number) => void;
 }
 
 interface Pending<I, O> {
@@ -73,6 +75,7 @@ export class SendBatcher<I, O> {
 
   private async run(batch: Pending<I, O>[]): Promise<void> {
     this.inFlight++;
+    const started = performance.now();
     try {
       let out: PromiseSettledResult<O>[];
       try {
@@ -88,6 +91,7 @@ export class SendBatcher<I, O> {
         else p.reject(r.reason);
       });
     } finally {
+      this.o.onFlush?.(batch.length, (performance.now() - started) / 1000);
       this.inFlight--;
       // What gathered while this flush was in flight goes now, together.
       if (this.queue.length) this.go();
