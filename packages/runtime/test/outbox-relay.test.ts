@@ -90,3 +90,34 @@ test('a relay that re-sends after a crash is deduplicated by the event id', asyn
   await nc.close();
   await link.close();
 });
+
+test('a row that commits below the ids a relay already published (a slow transaction) is still published, within the full-scan period', async () => {
+  const link = new NatsLink(nats.url, 'outbox-test-floor', logger, async (nc) =>
+    ensureStream(await nc.jetstreamManager(), 'FLOOREV', ['floorev.>']),
+  );
+  await link.whenConnected();
+  const relay = new OutboxRelay({ pool, nats: link, logger, idleMs: 50, paceMs: 0 });
+  // A transaction takes its id, then stalls before committing, while later ones commit and are published.
+  const slow = await pool.connect();
+  await slow.query('BEGIN');
+  const late = newOutboxEvent('floorev.created', { n: 'late' });
+  await slow.query(...outboxInsert(late));
+  const early = [0, 1, 2].map((n) => newOutboxEvent('floorev.created', { n }));
+  for (const e of early) await pool.query(...outboxInsert(e));
+  relay.start();
+  const nc = await connect({ servers: nats.url });
+  try {
+    await waitFor('the committed events published', async () => (await streamEventIds(nc, 'FLOOREV')).length === 3);
+    // Let passes run from the floor (above the slow row's id) before it commits.
+    await new Promise((r) => setTimeout(r, 200));
+    await slow.query('COMMIT');
+    relay.kick();
+    await waitFor('the late event published', async () => (await streamEventIds(nc, 'FLOOREV')).includes(late.eventId), 5000);
+    assert.deepEqual((await streamEventIds(nc, 'FLOOREV')).sort(), [...early, late].map((e) => e.eventId).sort(), 'each once');
+  } finally {
+    slow.release();
+    await nc.close();
+    await relay.stop();
+    await link.close();
+  }
+});
