@@ -53,13 +53,13 @@ function phaseLine(name: string, f: PhaseFigures): string {
 }
 
 async function profiled<T>(sys: System, file: string, fn: () => Promise<T>): Promise<SystemResult['hotSpots']> {
-  const pod = sys.pods[0];
-  if (!pod) return undefined;
-  await fetch(`${pod.probeUrl}/profile/start`);
+  const probe = sys.pods[0]?.probeUrl;
+  if (!probe) return undefined;
+  await fetch(`${probe}/profile/start`);
   try {
     await fn();
   } finally {
-    await fetch(`${pod.probeUrl}/profile/stop?file=${encodeURIComponent(file)}`);
+    await fetch(`${probe}/profile/stop?file=${encodeURIComponent(file)}`);
   }
   const prof = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   return { top: topSelfTime(prof, 15, root + '/'), byPackage: selfTimeByPackage(prof).slice(0, 12), byPackageCharged: selfTimeByPackage(prof, true).slice(0, 12), file };
