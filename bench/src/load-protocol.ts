@@ -1,8 +1,13 @@
 // What the bench's main process and its load-generating child processes say to each other over IPC.
 
+/** How a client talks to its server: Socket.IO (bare ceiling and chat) or Centrifugo's client protocol (JSON). */
+export type ClientProtocol = 'socket.io' | 'centrifugo';
+
 /** One client socket: where it connects and what it sends in the handshake. */
 export interface SocketSpec {
   key: string;
+  protocol: ClientProtocol;
+  /** The server's HTTP base URL; the protocol's client adds its path. */
   url: string;
   auth: Record<string, unknown>;
   userId: string;

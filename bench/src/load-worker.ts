@@ -1,16 +1,17 @@
 // A load-generating child process: holds client sockets, sends, counts what arrives. Driven by main.ts.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { io, type Socket } from 'socket.io-client';
 import { forEachLimited } from '@converge/testing/concurrency';
+import { type ClientConnection, connectClient, type Incoming } from './load-clients';
 import type { OpenResult, PhaseResult, PhaseSpec, SocketSpec, WorkerEnvelope, WorkerReply, WorkerRequest } from './load-protocol';
 
 const WORKER = Number(process.env.BENCH_WORKER_ID ?? 0);
 const ACK_TIMEOUT_MS = 15_000;
 const ECHO_TIMEOUT_MS = 3_000;
+const CONNECT_TIMEOUT_MS = 30_000;
 const now = () => performance.now();
 
 interface Held {
-  socket: Socket;
+  socket: ClientConnection;
   userId: string;
 }
 interface Pending {
@@ -24,16 +25,10 @@ interface Pending {
 interface SenderState {
   key: string;
   roomId: string;
-  socket: Socket;
+  socket: ClientConnection;
   n: number;
   inflight: number;
 }
-interface Incoming {
-  senderId?: unknown;
-  body?: unknown;
-  clientMsgId?: unknown;
-}
-
 const sockets = new Map<string, Held>();
 let phase: PhaseRun | undefined;
 
@@ -87,11 +82,10 @@ class PhaseRun {
     this.pending.set(clientMsgId, p);
     s.inflight++;
     this.sent++;
-    s.socket.timeout(ACK_TIMEOUT_MS).emit('message:send', { roomId: s.roomId, body, clientMsgId }, (err: Error | null, ack?: { ok?: boolean; error?: { code?: string } }) => {
+    s.socket.send({ roomId: s.roomId, body, clientMsgId }, (code) => {
       const ta = now();
       p.acked = true;
-      if (err || !ack?.ok) {
-        const code = err ? 'ACK_TIMEOUT' : (ack?.error?.code ?? 'BAD_ACK');
+      if (code) {
         this.errors[code] = (this.errors[code] ?? 0) + 1;
         // Back off a little so a refusing server (RATE_LIMITED, UNAVAILABLE) is not spun against.
         setTimeout(() => this.finish(clientMsgId, p), 20);
@@ -190,32 +184,13 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, Math.max(0, ms)));
 }
 
-function connectOne(spec: SocketSpec): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = io(spec.url, {
-      path: '/socket.io/',
-      auth: spec.auth,
-      transports: ['websocket'],
-      reconnection: false,
-      forceNew: true,
-      timeout: 30_000,
-    });
-    s.once('connect', () => resolve(s));
-    s.once('connect_error', (e) => {
-      s.close();
-      reject(e);
-    });
-  });
-}
-
 async function open(specs: SocketSpec[], concurrency: number): Promise<OpenResult> {
   const t = now();
   let opened = 0;
   const errors: string[] = [];
   await forEachLimited(specs, concurrency, async (spec) => {
     try {
-      const socket = await connectOne(spec);
-      socket.on('message:new', (m: Incoming) => phase?.onMessage(spec.userId, m));
+      const socket = await connectClient(spec, (m: Incoming) => phase?.onMessage(spec.userId, m), { ackTimeoutMs: ACK_TIMEOUT_MS, connectTimeoutMs: CONNECT_TIMEOUT_MS });
       sockets.set(spec.key, { socket, userId: spec.userId });
       opened++;
     } catch (e) {

@@ -1,10 +1,12 @@
 // `make bench`: the chat service against its two ceilings (bare Socket.IO with the same Redis adapter,
-// raw pg inserts of the same rows), measured side by side in one run on this machine. Prints a table and
-// writes .test-results/bench.json. Every process it starts is stopped by its PID.
+// raw pg inserts of the same rows), and Centrifugo as a second fan-out ceiling, measured side by side in
+// one run on this machine. Prints a table and writes .test-results/bench.json. Every process it starts
+// is stopped by its PID.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createTestDatabase, startNatsServer, startRedisServer, type TestDatabase, TestIssuer, type TestServer } from '@converge/testing';
+import { centrifugoBinary, startCentrifugo } from './centrifugo';
 import { startCommitProbe } from './commit-probe';
 import { killAllStarted, LoadWorker, trackPid, untrackPid } from './procs';
 import { rawInsertCeiling } from './raw-insert';
@@ -31,7 +33,7 @@ const settings: Settings = {
   log: (line) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`),
 };
 const clientProcs = num('BENCH_CLIENT_PROCS', 2);
-const only = new Set((env.BENCH_ONLY ?? 'bare,raw,chat').split(','));
+const only = new Set((env.BENCH_ONLY ?? 'bare,raw,chat,centrifugo').split(','));
 const profile = env.BENCH_PROFILE !== '0';
 const phases = new Set((env.BENCH_PHASES ?? 'memory,sends,latency,fanout').split(','));
 const chatPool = num('BENCH_CHAT_DB_POOL', 10);
@@ -53,13 +55,13 @@ function phaseLine(name: string, f: PhaseFigures): string {
 }
 
 async function profiled<T>(sys: System, file: string, fn: () => Promise<T>): Promise<SystemResult['hotSpots']> {
-  const pod = sys.pods[0];
-  if (!pod) return undefined;
-  await fetch(`${pod.probeUrl}/profile/start`);
+  const probe = sys.pods[0]?.probeUrl;
+  if (!probe) return undefined;
+  await fetch(`${probe}/profile/start`);
   try {
     await fn();
   } finally {
-    await fetch(`${pod.probeUrl}/profile/stop?file=${encodeURIComponent(file)}`);
+    await fetch(`${probe}/profile/stop?file=${encodeURIComponent(file)}`);
   }
   const prof = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   return { top: topSelfTime(prof, 15, root + '/'), byPackage: selfTimeByPackage(prof).slice(0, 12), byPackageCharged: selfTimeByPackage(prof, true).slice(0, 12), file };
@@ -137,6 +139,8 @@ async function main(): Promise<void> {
 
   let bare: SystemResult | undefined;
   let chat: SystemResult | undefined;
+  /** Centrifugo: a fan-out peer (fan-out phase only). */
+  let centrifugo: SystemResult | undefined;
   let raw: RawResult | undefined;
   const notes: string[] = [];
   const workers = Array.from({ length: clientProcs }, (_, i) => new LoadWorker(i));
@@ -167,6 +171,24 @@ async function main(): Promise<void> {
       cleanups.push(() => sys.stop());
       bare = { fanout: {} };
       systems.push({ sys, out: bare });
+    }
+    // Centrifugo takes part in the fan-out phase only; without its binary (install.sh builds it) it sits out.
+    let peer: { sys: System; out: SystemResult } | undefined;
+    const centrifugoBin = centrifugoBinary(env);
+    if (only.has('centrifugo') && phases.has('fanout') && !existsSync(centrifugoBin)) {
+      notes.push(`centrifugo not measured: ${centrifugoBin} does not exist (bash hack/tools/install.sh centrifugo builds it)`);
+      log(`centrifugo skipped: no ${centrifugoBin}`);
+    } else if (only.has('centrifugo') && phases.has('fanout')) {
+      try {
+        const sys = await startCentrifugo(centrifugoBin, redis.url);
+        cleanups.push(() => sys.stop());
+        centrifugo = { fanout: {} };
+        peer = { sys, out: centrifugo };
+        log(`centrifugo: ${sys.pods.map((p) => `${p.name} at ${p.url}`).join(', ')} (redis engine on the bench's redis-server)`);
+      } catch (e) {
+        centrifugo = { fanout: {}, error: `start: ${String((e as Error).stack ?? e)}` };
+        log(`centrifugo failed to start: ${String(e)}`);
+      }
     }
     const chatMain = join(root, 'services/chat/dist/src/main.js');
     if (only.has('chat') && !existsSync(chatMain)) notes.push(`chat not measured: ${chatMain} does not exist (build services/chat first)`);
@@ -223,7 +245,7 @@ async function main(): Promise<void> {
         if (interrupted) return;
         e.out.error = `${what}: ${String((err as Error).stack ?? err)}`;
         log(`${e.sys.name} ${what} failed: ${String(err)}`);
-        if (e.sys.name === 'chat') for (const p of e.sys.pods) log(`${p.name} output tail: ${p.output().slice(-1500)}`);
+        if (e.sys.name !== 'bare') for (const p of e.sys.pods) log(`${p.name} output tail: ${p.output().slice(-1500)}`);
         await closeSockets(workers).catch(() => undefined);
       } finally {
         current = undefined;
@@ -261,8 +283,10 @@ async function main(): Promise<void> {
       for (const e of systems.filter((x) => x.sys.name === 'chat')) await step(e, 'sends', () => sendsAndLatency(e.sys, workers, watched, e.out));
     } else if (only.has('raw')) await runRaw();
     if (phases.has('fanout')) {
+      // Centrifugo right after bare for each R: the two ceilings side by side, then the chat.
+      const order = [...systems.filter((x) => x.sys.name === 'bare'), ...(peer ? [peer] : []), ...systems.filter((x) => x.sys.name !== 'bare')];
       for (const r of settings.fanoutSizes) {
-        for (const e of systems) await step(e, `fan-out R=${r}`, () => fanoutOf(e.sys, workers, watched, e.out, r));
+        for (const e of order) await step(e, `fan-out R=${r}`, () => fanoutOf(e.sys, workers, watched, e.out, r));
       }
     }
   } finally {
@@ -273,7 +297,7 @@ async function main(): Promise<void> {
 
   // Interrupted: no table and no bench.json (a partial one would replace the last complete run's).
   if (interrupted) return;
-  const t = resultsTable(bare, chat, raw, settings.fanoutSizes);
+  const t = resultsTable(bare, chat, raw, settings.fanoutSizes, centrifugo);
   const load1 = loadavg();
   const seconds = (Date.now() - t0) / 1000;
   console.log('');
@@ -287,7 +311,7 @@ async function main(): Promise<void> {
     console.log('chat pod a, top functions by self time:');
     for (const h of chat.hotSpots.top.slice(0, 12)) console.log(`  ${(h.share * 100).toFixed(1).padStart(5)} %  ${h.name}`);
   }
-  for (const [name, r] of [['chat', chat], ['bare', bare]] as const) {
+  for (const [name, r] of [['chat', chat], ['bare', bare], ['centrifugo', centrifugo]] as const) {
     for (const [size, f] of Object.entries(r?.fanout ?? {})) {
       if (!f.settled) notes.push(`${name} fan-out R=${size}: the servers were still busy with what connecting set off (presence to every member) when measuring began; its deliveries/s are low`);
     }
@@ -296,6 +320,7 @@ async function main(): Promise<void> {
   for (const n of notes) console.log(`note: ${n}`);
   if (bare?.error) console.log(`bare error: ${bare.error.split('\n')[0]}`);
   if (chat?.error) console.log(`chat error: ${chat.error.split('\n')[0]}`);
+  if (centrifugo?.error) console.log(`centrifugo error: ${centrifugo.error.split('\n')[0]}`);
   console.log(
     `load average ${load0.map((x) => x.toFixed(2)).join(' ')} at start, ${load1.map((x) => x.toFixed(2)).join(' ')} at end; ${cpus().length} cores shared by servers, ${clientProcs} client processes, Redis and PostgreSQL; ${seconds.toFixed(0)} s`,
   );
@@ -309,11 +334,12 @@ async function main(): Promise<void> {
     raw,
     bare,
     chat,
+    centrifugo,
     notes,
   };
   writeFileSync(join(resultsDir, 'bench.json'), JSON.stringify(json, (_k, v: unknown) => (v instanceof Float64Array ? undefined : v), 2));
   console.log(`wrote ${join(resultsDir, 'bench.json')}`);
-  if (chat?.error || bare?.error) process.exitCode = 1;
+  if (chat?.error || bare?.error || centrifugo?.error) process.exitCode = 1;
 }
 
 main().catch((e: unknown) => {

@@ -54,9 +54,36 @@ export function killAllStarted(): void {
 export interface ServerProcess {
   name: string;
   url: string;
-  probeUrl: string;
+  /** The preloaded probe (src/probe.ts) of a Node server; none for a server that is not Node (Centrifugo). */
+  probeUrl?: string;
   child: ChildProcess;
   output(): string;
+}
+
+/** Keeps the last 20 kB of a child's stdout and stderr (shown when it fails). */
+function keepOutput(child: ChildProcess): () => string {
+  let out = '';
+  const keep = (d: Buffer) => (out = (out + d.toString()).slice(-20_000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return () => out;
+}
+
+/** Waits until every URL answers 200; fails at once when the process exits meanwhile. */
+async function waitReady(name: string, child: ChildProcess, output: () => string, urls: string[]): Promise<void> {
+  const gone = () => child.exitCode !== null || child.signalCode !== null;
+  // An exit ends the wait at once (waitFor retries on a thrown error, so it is checked after).
+  await waitFor(
+    `${name} ready at ${urls[0] ?? '?'}`,
+    async () => {
+      if (gone()) return true;
+      for (const u of urls) if (!(await fetch(u)).ok) return false;
+      return true;
+    },
+    60_000,
+    100,
+  );
+  if (gone()) throw new Error(`${name} exited: ${output().slice(-2000)}`);
 }
 
 /**
@@ -78,21 +105,23 @@ export async function startServer(o: {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   started.add(child);
-  let out = '';
-  const keep = (d: Buffer) => (out = (out + d.toString()).slice(-20_000));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
+  const output = keepOutput(child);
   const url = `http://127.0.0.1:${o.port}`;
-  await waitFor(
-    `${o.name} ready on :${o.port}`,
-    async () => {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${o.name} exited: ${out.slice(-2000)}`);
-      return (await fetch(url + o.readyPath)).ok && (await fetch(`http://127.0.0.1:${o.probePort}/mem?gc=0`)).ok;
-    },
-    60_000,
-    100,
-  );
-  return { name: o.name, url, probeUrl: `http://127.0.0.1:${o.probePort}`, child, output: () => out };
+  const probeUrl = `http://127.0.0.1:${o.probePort}`;
+  await waitReady(o.name, child, output, [url + o.readyPath, `${probeUrl}/mem?gc=0`]);
+  return { name: o.name, url, probeUrl, child, output };
+}
+
+/** A measured server that is not Node (no probe): `command ...args`, ready when `readyPath` on `port` answers 200. */
+export async function startExecutable(o: { name: string; command: string; args: string[]; port: number; readyPath: string }): Promise<ServerProcess> {
+  const child = spawn(o.command, o.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  started.add(child);
+  // A missing or unrunnable binary reports here (then exits), rather than as an unhandled 'error' event.
+  child.on('error', () => undefined);
+  const output = keepOutput(child);
+  const url = `http://127.0.0.1:${o.port}`;
+  await waitReady(o.name, child, output, [url + o.readyPath]);
+  return { name: o.name, url, child, output };
 }
 
 /** Resident set and CPU time of any PID, from /proc (Linux). */

@@ -46,3 +46,35 @@ test('a system that did not run leaves its targets without a verdict', () => {
   assert.equal(t.verdicts.memory?.met, undefined);
   assert.ok(t.rows.every((r) => r[1] === '-'), 'no converge figure is made up');
 });
+
+test('Centrifugo is printed under each fan-out row as a peer, with the chat\'s ratio to it and no verdict', () => {
+  const bare: SystemResult = { fanout: { '10': fan(20_000), '100': fan(50_000) } };
+  const chat: SystemResult = { fanout: { '10': fan(10_000), '100': fan(30_000) } };
+  const centrifugo: SystemResult = { fanout: { '10': fan(40_000), '100': fan(120_000) } };
+  const t = resultsTable(bare, chat, undefined, [10, 100], centrifugo);
+  const peerRows = t.rows.filter((r) => r[3] === 'Centrifugo v6 (peer)');
+  assert.deepEqual(
+    peerRows.map((r) => [r[0], r[1], r[2], r[4], r[5]]),
+    [
+      ['  same, against Centrifugo', '10,000', '40,000', '25 %', 'info'],
+      ['  same, against Centrifugo', '30,000', '120,000', '25 %', 'info'],
+      // per CPU-second used: the same 2 CPU-s/s in every fixture
+      ['  same, against Centrifugo', '15,000', '60,000', '25 %', 'info'],
+    ],
+  );
+  const r100 = t.rows.findIndex((r) => r[0] === 'fan-out deliveries/s R=100');
+  assert.equal(t.rows[r100 + 1]?.[2], '120,000', 'right below the bare Socket.IO figure');
+  assert.equal(t.verdicts.fanout100?.met, true, 'the target is still judged against bare Socket.IO');
+});
+
+test('a Centrifugo that ran alone (no chat) still shows its figure, with no ratio', () => {
+  const t = resultsTable({ fanout: { '100': fan(50_000) } }, undefined, undefined, [100], { fanout: { '100': fan(80_000) } });
+  const row = t.rows.find((r) => r[3] === 'Centrifugo v6 (peer)');
+  assert.deepEqual(row && [row[1], row[2], row[4]], ['-', '80,000', '-']);
+  assert.equal(t.rows.filter((r) => r[3] === 'Centrifugo v6 (peer)').length, 2, 'fan-out row and per-CPU row');
+});
+
+test('without Centrifugo the table has no peer rows', () => {
+  const t = resultsTable({ fanout: {} }, { fanout: {} }, undefined, [10, 100, 1000]);
+  assert.ok(!t.text.includes('Centrifugo'));
+});

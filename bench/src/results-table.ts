@@ -5,7 +5,7 @@ import { type HotSpot, renderTable } from './report';
 import type { CpuSplit, FanoutFigures, MemoryFigures, PhaseFigures } from './scenarios';
 import { evaluate, fmt, perCpuSecond, type Summary, type Verdict } from './stats';
 
-/** What one system (bare ceiling or chat) measured; a phase that failed leaves its figure out. */
+/** What one system (bare ceiling, Centrifugo peer or chat) measured; a phase that failed leaves its figure out. */
 export interface SystemResult {
   memory?: MemoryFigures;
   sends?: PhaseFigures;
@@ -29,7 +29,8 @@ const times = (a: number | undefined, b: number | undefined, digits: number) => 
 /** CPU the measured processes used, per wall second (other people's jobs left out). */
 const used = (c: CpuSplit | undefined) => (c ? c.servers + c.clients + c.redis + c.postgres : undefined);
 
-export function resultsTable(bare: SystemResult | undefined, chat: SystemResult | undefined, raw: RawResult | undefined, fanoutSizes: number[]) {
+/** `centrifugo`: the fan-out peer, printed under each fan-out row with the chat's ratio to it (never a target). */
+export function resultsTable(bare: SystemResult | undefined, chat: SystemResult | undefined, raw: RawResult | undefined, fanoutSizes: number[], centrifugo?: SystemResult) {
   const rows: string[][] = [];
   const verdicts: Partial<Record<TargetKey, Verdict>> = {};
   const add = (metric: string, c: number | undefined, ref: number | undefined, refName: string, ratioText: string, v?: Verdict, key?: TargetKey) => {
@@ -48,6 +49,10 @@ export function resultsTable(bare: SystemResult | undefined, chat: SystemResult 
     const b = bare?.fanout[String(size)]?.deliveriesPerSec;
     const target = size === 100 ? evaluate({ kind: 'min-ratio', limit: 0.5 }, c, b) : undefined;
     add(`fan-out deliveries/s R=${size}`, c, b, 'bare Socket.IO', percentOf(c, b), target, size === 100 ? 'fanout100' : undefined);
+    if (centrifugo) {
+      const p = centrifugo.fanout[String(size)]?.deliveriesPerSec;
+      add('  same, against Centrifugo', c, p, 'Centrifugo v6 (peer)', percentOf(c, p));
+    }
   }
   const lat = chat?.latency;
   const bareAt = `bare @ ${fmt(bare?.latency?.targetRate)}/s`;
@@ -75,6 +80,11 @@ export function resultsTable(bare: SystemResult | undefined, chat: SystemResult 
   const fanCpuC = perCpuSecond(fanC?.deliveriesPerSec, used(fanC?.cpu));
   const fanCpuB = perCpuSecond(fanB?.deliveriesPerSec, used(fanB?.cpu));
   add('fan-out R=100 deliveries per CPU-second used', fanCpuC, fanCpuB, 'bare Socket.IO', percentOf(fanCpuC, fanCpuB));
+  if (centrifugo) {
+    const fanP = centrifugo.fanout['100'];
+    const fanCpuP = perCpuSecond(fanP?.deliveriesPerSec, used(fanP?.cpu));
+    add('  same, against Centrifugo', fanCpuC, fanCpuP, 'Centrifugo v6 (peer)', percentOf(fanCpuC, fanCpuP));
+  }
 
   // Where the time goes: CPU per acked send, from /proc, over the measured window of the sends phase.
   const perSend = (f: PhaseFigures | undefined, g: 'servers' | 'postgres') => (f?.cpu && f.sendsPerSec > 0 ? (f.cpu[g] * 1000) / f.sendsPerSec : undefined);

@@ -181,7 +181,7 @@ export async function closeSockets(workers: LoadWorker[]): Promise<void> {
 function spec(sys: System, u: BenchUser, pod: number, key: string): SocketSpec {
   const p = sys.pods[pod % sys.pods.length];
   if (!p) throw new Error('no pod');
-  return { key, url: p.url, auth: sys.auth(u), userId: u.id };
+  return { key, protocol: sys.protocol, url: p.url, auth: sys.auth(u), userId: u.id };
 }
 
 export interface MemoryFigures {
@@ -204,6 +204,7 @@ interface PodMemory {
 async function podMemory(sys: System): Promise<PodMemory[]> {
   return Promise.all(
     sys.pods.map(async (p) => {
+      if (!p.probeUrl) throw new Error(`${p.name} has no memory probe`);
       const m = (await (await fetch(`${p.probeUrl}/mem`)).json()) as { heapUsed: number; external: number };
       return { rss: procStat(p.child.pid as number).rssBytes, heapUsed: m.heapUsed, external: m.external };
     }),

@@ -1,9 +1,10 @@
-// The two systems under test, behind one interface: the bare Socket.IO ceiling and the Converge chat.
+// The systems under test, behind one interface: the bare Socket.IO ceiling and the Converge chat (and
+// Centrifugo, a fan-out peer, in centrifugo.ts).
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { freePort } from '@converge/testing';
-import { BARE_TOKEN } from './load-protocol';
+import { BARE_TOKEN, type ClientProtocol } from './load-protocol';
 import type { TestIssuer } from '@converge/testing';
 import { type ServerProcess, startServer, stopProcess } from './procs';
 
@@ -15,7 +16,9 @@ export interface BenchUser {
 }
 
 export interface System {
-  name: 'bare' | 'chat';
+  name: 'bare' | 'chat' | 'centrifugo';
+  /** What its clients speak. */
+  protocol: ClientProtocol;
   pods: ServerProcess[];
   newUsers(n: number, prefix: string): Promise<BenchUser[]>;
   /** A room with these members, all known before their sockets connect. */
@@ -39,6 +42,7 @@ export async function startBare(redisUrl: string, pods = 2): Promise<System> {
   const started = await startPods('bare', pods, join(__dirname, 'bare-server.js'), { REDIS_URL: redisUrl }, '/healthz');
   return {
     name: 'bare',
+    protocol: 'socket.io',
     pods: started,
     async newUsers(n, prefix) {
       return Array.from({ length: n }, (_, i) => ({ id: randomUUID(), username: `${prefix}_${i}`, token: BARE_TOKEN, rooms: [] }));
@@ -80,6 +84,7 @@ export async function startChat(o: ChatOptions): Promise<System> {
   };
   return {
     name: 'chat',
+    protocol: 'socket.io',
     pods: started,
     async newUsers(n, prefix) {
       return Promise.all(

@@ -7,6 +7,8 @@
 #   coredns                                      go install of a pinned module version (the node's DNS)
 #   skaffold                                     built from the wrapper module in hack/tools/skaffold
 #                                                (skaffold's go.mod has replace/exclude lines)
+#   centrifugo                                   go install of a pinned module version; not in the default
+#                                                list (only the bench's fan-out phase uses it)
 #   prometheus-operator-crds                     not a binary: the prometheus-operator's CRDs (YAML) from
 #                                                its pinned module (Go module proxy), into crds/prometheus-operator
 # Concurrent runs (two test suites on a cold machine) wait for each other on a lock instead of
@@ -30,6 +32,7 @@ main() {
   local COREDNS_VERSION=v1.12.4
   local SKAFFOLD_VERSION=v2.16.1 # must match hack/tools/skaffold/go.mod
   local PROMETHEUS_OPERATOR_VERSION=v0.85.0
+  local CENTRIFUGO_VERSION=v6.9.1
   # Suffix of the cached helm binary: bump it when the build flags change so caches rebuild.
   local HELM_BUILD=$HELM_VERSION-k8s1.36
 
@@ -112,6 +115,10 @@ main() {
         "-X github.com/coredns/coredns/coremain.GitCommit=$COREDNS_VERSION" ;;
       kube-apiserver | kube-controller-manager | kube-scheduler | kubectl | kubelet | kube-proxy) build_kube "$t" "k8s.io/kubernetes/cmd/$t" ;;
       skaffold) build_skaffold ;;
+      # Centrifugo (Apache-2.0): the bench's second fan-out ceiling. Its version string comes from ldflags,
+      # as its goreleaser config sets it.
+      centrifugo) build_go_install centrifugo "$CENTRIFUGO_VERSION" "github.com/centrifugal/centrifugo/v6@$CENTRIFUGO_VERSION" \
+        "-X github.com/centrifugal/centrifugo/v6/internal/build.Version=${CENTRIFUGO_VERSION#v}" ;;
       prometheus-operator-crds) fetch_prometheus_operator_crds ;;
       *) echo "tools: unknown tool $t" >&2; exit 2 ;;
     esac
