@@ -12,6 +12,7 @@ import { killAllStarted, LoadWorker, trackPid, untrackPid } from './procs';
 import { rawInsertCeiling } from './raw-insert';
 import { type CpuProfile, selfTimeByPackage, topSelfTime } from './report';
 import { type RawResult, resultsTable, type SystemResult } from './results-table';
+import { type BatchFigures, batchFigures, readBatchTotals } from './batch-metrics';
 import { closeSockets, fanoutPhase, latencyPhase, memoryPhase, openRoomSet, type PhaseFigures, sendsPhase, type Settings, settle, type Watched } from './scenarios';
 import { fmt, type Summary } from './stats';
 import { startBare, startChat, type System } from './systems';
@@ -84,14 +85,28 @@ async function fanoutOf(sys: System, workers: LoadWorker[], watched: Watched, ou
 /** Set on SIGINT/SIGTERM: what is still running fails (its processes are gone) and is not reported. */
 let interrupted = false;
 
+/** A phase and the chat's group commits during it (warm-up included), from its pods' /metrics. */
+async function withBatches<T>(sys: System, phase: () => Promise<T>): Promise<{ figures: T; batches?: BatchFigures }> {
+  const urls = sys.pods.map((p) => p.metricsUrl);
+  const before = await readBatchTotals(urls).catch(() => undefined);
+  const t0 = performance.now();
+  const figures = await phase();
+  const after = before && (await readBatchTotals(urls).catch(() => undefined));
+  return { figures, batches: before && after ? batchFigures(before, after, (performance.now() - t0) / 1000) : undefined };
+}
+
+const batchNote = (b: BatchFigures | undefined) => (b ? `; group commits ${fmt(b.perSec)}/s, ${fmt(b.meanSize)} sends each` : '');
+
 /** The chat's own database, for the commit probe during its latency phase. */
 let chatDatabaseUrl: string | undefined;
 
 async function sendsAndLatency(sys: System, workers: LoadWorker[], watched: Watched, out: SystemResult): Promise<void> {
   const name = sys.name;
   const set = await openRoomSet(sys, workers, settings, watched);
-  out.sends = await sendsPhase(set, workers, settings, watched, `${name}-sends`);
-  log(phaseLine(`${name} sends (${settings.rooms} rooms, ${settings.rooms * settings.sendersPerRoom} senders)`, out.sends));
+  const sends = await withBatches(sys, () => sendsPhase(set, workers, settings, watched, `${name}-sends`));
+  out.sends = sends.figures;
+  out.sendsBatches = sends.batches;
+  log(phaseLine(`${name} sends (${settings.rooms} rooms, ${settings.rooms * settings.sendersPerRoom} senders)`, out.sends) + batchNote(sends.batches));
   if (profile) {
     mkdirSync(join(resultsDir, 'bench-profiles'), { recursive: true });
     const file = join(resultsDir, 'bench-profiles', `${name}-a-sends.cpuprofile`);
@@ -104,9 +119,9 @@ async function sendsAndLatency(sys: System, workers: LoadWorker[], watched: Watc
     const probe = sys.name === 'chat' && chatDatabaseUrl ? await startCommitProbe(chatDatabaseUrl) : undefined;
     let commitProbe: Summary | undefined;
     try {
-      const lat = await latencyPhase(set, workers, settings, watched, `${name}-lat`, rate);
-      out.latency = { ...lat, targetRate: rate };
-      log(phaseLine(`${name} latency @ ${rate} sends/s`, lat));
+      const { figures: lat, batches } = await withBatches(sys, () => latencyPhase(set, workers, settings, watched, `${name}-lat`, rate));
+      out.latency = { ...lat, targetRate: rate, batches };
+      log(phaseLine(`${name} latency @ ${rate} sends/s`, lat) + batchNote(batches));
     } finally {
       commitProbe = await probe?.stop();
     }

@@ -56,6 +56,8 @@ export interface ServerProcess {
   url: string;
   /** The preloaded probe (src/probe.ts) of a Node server; none for a server that is not Node (Centrifugo). */
   probeUrl?: string;
+  /** Its Prometheus /metrics, when the bench gave it a metrics port (the chat). */
+  metricsUrl?: string;
   child: ChildProcess;
   output(): string;
 }
@@ -98,10 +100,12 @@ export async function startServer(o: {
   env: Record<string, string>;
   readyPath: string;
   nodeArgs?: string[];
+  /** A port for the server's metrics listener (METRICS_PORT); without one it takes any free port. */
+  metricsPort?: number;
 }): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--expose-gc', '--require', join(__dirname, 'probe.js'), ...(o.nodeArgs ?? []), o.script], {
-    // METRICS_PORT 0: several pods run on this one machine, so each metrics listener takes a free port.
-    env: { ...process.env, METRICS_PORT: '0', ...o.env, PORT: String(o.port), BENCH_PROBE_PORT: String(o.probePort) },
+    // Several pods run on this one machine, so each metrics listener has a port of its own.
+    env: { ...process.env, METRICS_PORT: String(o.metricsPort ?? 0), ...o.env, PORT: String(o.port), BENCH_PROBE_PORT: String(o.probePort) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   started.add(child);
@@ -109,7 +113,8 @@ export async function startServer(o: {
   const url = `http://127.0.0.1:${o.port}`;
   const probeUrl = `http://127.0.0.1:${o.probePort}`;
   await waitReady(o.name, child, output, [url + o.readyPath, `${probeUrl}/mem?gc=0`]);
-  return { name: o.name, url, probeUrl, child, output };
+  const metricsUrl = o.metricsPort ? `http://127.0.0.1:${o.metricsPort}/metrics` : undefined;
+  return { name: o.name, url, probeUrl, metricsUrl, child, output };
 }
 
 /** A measured server that is not Node (no probe): `command ...args`, ready when `readyPath` on `port` answers 200. */

@@ -1,5 +1,6 @@
 // The table `make bench` prints: the chat's figures beside their ceilings, ratios and the issue's
 // targets. Pure (figures in, rows and verdicts out): unit-tested.
+import type { BatchFigures } from './batch-metrics';
 import type { RawFigures } from './raw-insert';
 import { type HotSpot, renderTable } from './report';
 import type { CpuSplit, FanoutFigures, MemoryFigures, PhaseFigures } from './scenarios';
@@ -9,7 +10,9 @@ import { evaluate, fmt, perCpuSecond, type Summary, type Verdict } from './stats
 export interface SystemResult {
   memory?: MemoryFigures;
   sends?: PhaseFigures;
-  latency?: PhaseFigures & { targetRate: number; commitProbe?: Summary };
+  /** The chat's group commits during its sends phase (from its /metrics). */
+  sendsBatches?: BatchFigures;
+  latency?: PhaseFigures & { targetRate: number; commitProbe?: Summary; batches?: BatchFigures };
   fanout: Record<string, FanoutFigures>;
   /** CPU profile of pod a during a sends run: top functions and time per package. */
   hotSpots?: { top: HotSpot[]; byPackage: HotSpot[]; byPackageCharged: HotSpot[]; file: string };

@@ -32,7 +32,16 @@ async function startPods(name: string, count: number, script: string, env: Recor
   // One after the other: the first chat process runs the migrations under its advisory lock.
   for (let i = 0; i < count; i++) {
     pods.push(
-      await startServer({ name: `${name}-${'ab'[i] ?? i}`, script, port: await freePort(), probePort: await freePort(), env, readyPath, nodeArgs }),
+      await startServer({
+        name: `${name}-${'ab'[i] ?? i}`,
+        script,
+        port: await freePort(),
+        probePort: await freePort(),
+        metricsPort: await freePort(),
+        env,
+        readyPath,
+        nodeArgs,
+      }),
     );
   }
   return pods;
