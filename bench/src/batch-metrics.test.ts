@@ -6,13 +6,13 @@ const scrape = `# HELP chat_send_batch_size Sends stored by one group commit
 # TYPE chat_send_batch_size histogram
 chat_send_batch_size_bucket{le="1"} 3
 chat_send_batch_size_bucket{le="+Inf"} 5
-chat_send_batch_size_sum 17
-chat_send_batch_size_count 5
+chat_send_batch_size_sum{service="chat"} 17
+chat_send_batch_size_count{service="chat"} 5
 chat_send_batch_seconds_sum 0.02
 chat_send_batch_seconds_count 5
 `;
 
-test('a histogram is read by its own _sum and _count lines, not a longer name that starts the same', () => {
+test('a histogram is read by its own _sum and _count lines (with their labels), not a longer name that starts the same', () => {
   assert.deepEqual(histogramTotals(scrape, 'chat_send_batch_size'), { sum: 17, count: 5 });
   assert.deepEqual(histogramTotals(scrape, 'chat_send_batch'), { sum: 0, count: 0 });
 });

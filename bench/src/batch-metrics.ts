@@ -1,12 +1,16 @@
 // The chat's group commits during a phase, read from its pods' /metrics (chat_send_batch_size):
 // how many statements carried the phase's sends, and how many sends each carried on average.
 
-/** `<name>_sum` and `<name>_count` of an unlabelled histogram in Prometheus' text format (0 when absent). */
+/**
+ * `<name>_sum` and `<name>_count` of a histogram in Prometheus' text format, added over its label
+ * sets (the service's default labels among them); 0 when absent.
+ */
 export function histogramTotals(text: string, name: string): { sum: number; count: number } {
-  const read = (series: string) => {
-    const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-    return line ? Number(line.slice(series.length + 1)) : 0;
-  };
+  const read = (series: string) =>
+    text
+      .split('\n')
+      .filter((l) => l.startsWith(`${series} `) || l.startsWith(`${series}{`))
+      .reduce((total, l) => total + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
   return { sum: read(`${name}_sum`), count: read(`${name}_count`) };
 }
 

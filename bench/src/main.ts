@@ -75,7 +75,15 @@ async function memoryOf(sys: System, workers: LoadWorker[], watched: Watched, ou
 }
 
 async function fanoutOf(sys: System, workers: LoadWorker[], watched: Watched, out: SystemResult, r: number): Promise<void> {
-  const f = await fanoutPhase(sys, workers, settings, watched, r);
+  let f: Awaited<ReturnType<typeof fanoutPhase>> | undefined;
+  const run = async () => void (f = await fanoutPhase(sys, workers, settings, watched, r));
+  // R = 100, the target's room size: a profile of pod a, to compare the per-recipient work with bare's
+  // (it covers the phase's setup too: connecting and settling, about a third of it).
+  if (profile && r === 100 && sys.name !== 'centrifugo') {
+    mkdirSync(join(resultsDir, 'bench-profiles'), { recursive: true });
+    out.fanoutHotSpots = await profiled(sys, join(resultsDir, 'bench-profiles', `${sys.name}-a-fanout-100.cpuprofile`), run);
+  } else await run();
+  if (!f) throw new Error('fan-out phase gave no figures');
   out.fanout[String(r)] = f;
   const st = f.setup;
   const setup = `setup ${fmt(f.setupSeconds)} s: room ${fmt(st.roomSeconds)}, connect ${fmt(st.connectSeconds)}, settle ${fmt(st.settleSeconds)}${f.settled ? '' : ', NOT quiet when measuring began'}`;
@@ -321,6 +329,10 @@ async function main(): Promise<void> {
   for (const [name, r] of [['chat', chat], ['bare', bare]] as const) {
     if (!r?.hotSpots) continue;
     console.log(`${name} pod a, CPU during sends by package (native/node-core time charged to the calling package): ${r.hotSpots.byPackageCharged.slice(0, 9).map((h) => `${h.name} ${(h.share * 100).toFixed(0)} %`).join(', ')}`);
+  }
+  for (const [name, r] of [['chat', chat], ['bare', bare]] as const) {
+    if (!r?.fanoutHotSpots) continue;
+    console.log(`${name} pod a, CPU during fan-out R=100 by package (charged): ${r.fanoutHotSpots.byPackageCharged.slice(0, 9).map((h) => `${h.name} ${(h.share * 100).toFixed(0)} %`).join(', ')}`);
   }
   if (chat?.hotSpots) {
     console.log('chat pod a, top functions by self time:');

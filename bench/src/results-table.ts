@@ -16,6 +16,8 @@ export interface SystemResult {
   fanout: Record<string, FanoutFigures>;
   /** CPU profile of pod a during a sends run: top functions and time per package. */
   hotSpots?: { top: HotSpot[]; byPackage: HotSpot[]; byPackageCharged: HotSpot[]; file: string };
+  /** The same during fan-out at R = 100 (setup included). */
+  fanoutHotSpots?: { top: HotSpot[]; byPackage: HotSpot[]; byPackageCharged: HotSpot[]; file: string };
   error?: string;
 }
 
