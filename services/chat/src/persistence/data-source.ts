@@ -3,6 +3,7 @@ import { Init1764000000001 } from './migrations/1764000000001-init';
 import { SendFunction1764000000002 } from './migrations/1764000000002-send-function';
 import { OutboxTraceparent1764000000003 } from './migrations/1764000000003-outbox-traceparent';
 import { SendBatchFunction1764000000004 } from './migrations/1764000000004-send-batch-function';
+import { ChangesFeed1764000000005 } from './migrations/1764000000005-changes-feed';
 
 /** Advisory lock key that serializes migrations across pods starting together ("chat"). */
 export const MIGRATION_LOCK = 0x63686174;
@@ -17,7 +18,7 @@ export function createDataSource(url: string): DataSource {
     type: 'postgres',
     url,
     entities: [],
-    migrations: [Init1764000000001, SendFunction1764000000002, OutboxTraceparent1764000000003, SendBatchFunction1764000000004],
+    migrations: [Init1764000000001, SendFunction1764000000002, OutboxTraceparent1764000000003, SendBatchFunction1764000000004, ChangesFeed1764000000005],
     migrationsTableName: 'migrations',
     synchronize: false,
     logging: false,
