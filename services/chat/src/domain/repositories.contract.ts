@@ -180,12 +180,21 @@ export function repositoryContract(name: string, make: () => Promise<Repositorie
       assert.deepEqual(m?.reactions.map((x) => [x.emoji, x.count, x.userIds.length]), [[':tada:', 1, 1], ['👍', 22, 20]]);
       assert.equal(new Set(m?.reactions[1]?.userIds).size, 20);
       assert.equal((await r.messages.react(room.id, 1, users[0] ?? a, '👍', 'add')).changed, false);
+      // One user's repeats at once: one change, the others see it done.
+      const repeats = await Promise.all(Array.from({ length: 8 }, () => r.messages.react(room.id, 1, a, '🔁', 'add')));
+      assert.equal(repeats.filter((x) => x.changed).length, 1);
+      const unrepeats = await Promise.all(Array.from({ length: 8 }, () => r.messages.react(room.id, 1, a, '🔁', 'remove')));
+      assert.equal(unrepeats.filter((x) => x.changed).length, 1);
       assert.equal((await r.messages.react(room.id, 1, a, '👍', 'remove')).changed, false, 'removing what is not there');
       const removed = await r.messages.react(room.id, 1, a, ':tada:', 'remove');
       assert.deepEqual([removed.changed, removed.message.reactions.map((x) => x.emoji)], [true, ['👍']]);
-      for (let i = 0; i < 20; i++) await r.messages.react(room.id, 2, a, `:e${i}:`, 'add');
-      assert.equal(await code(r.messages.react(room.id, 2, a, ':e20:', 'add')), 'VALIDATION_FAILED');
+      for (let i = 0; i < 18; i++) await r.messages.react(room.id, 2, a, `:e${i}:`, 'add');
+      // Five new emoji at once where two fit: two stored, three refused.
+      const racing = await Promise.all([18, 19, 20, 21, 22].map((i) => code(r.messages.react(room.id, 2, a, `:e${i}:`, 'add'))));
+      assert.deepEqual(racing.sort(), [undefined, undefined, 'VALIDATION_FAILED', 'VALIDATION_FAILED', 'VALIDATION_FAILED'].sort());
+      assert.equal(await code(r.messages.react(room.id, 2, a, ':e99:', 'add')), 'VALIDATION_FAILED');
       assert.equal((await r.messages.react(room.id, 2, users[1] ?? a, ':e7:', 'add')).changed, true, 'joining one of the 20 is fine');
+      assert.equal(new Set((await r.messages.message(room.id, 2))?.reactions.map((x) => x.emoji)).size, 20);
       assert.equal((await r.messages.message(room.id, 2))?.reactions.length, 20);
       const tomb = await r.messages.softDelete(room.id, 2);
       assert.deepEqual(tomb?.reactions, [], 'a tombstone has no reactions');

@@ -74,12 +74,18 @@ export async function reactIn(
   emoji: string,
   op: ReactionOp,
 ): Promise<{ message: ChatMessage; changed: boolean }> {
+  // The lock in a statement of its own: the next one starts after it is held, so its snapshot
+  // (READ COMMITTED: one per statement) sees every reaction committed before. Read in the locking
+  // statement itself, the subqueries would see the snapshot from before the wait: a concurrent
+  // repeat would look new (a duplicate row), and the 20-emoji count could be overrun.
+  const locked = await c.query('SELECT 1 FROM messages m WHERE m.room_id = $1 AND m.seq = $2 AND m.deleted_at IS NULL FOR NO KEY UPDATE', [roomId, seq]);
+  if (!locked.rowCount) throw new AppError('NOT_FOUND', 'no such message');
   const r = await c.query<MessageRow & { mine: boolean; present: boolean; n_emoji: string }>(
     `SELECT m.id, m.room_id, m.seq, m.sender_id, m.body, m.client_msg_id, m.created_at, m.edited_at, m.deleted_at, m.rev, m.reactions, ${SENDER_NAME},
        EXISTS (SELECT 1 FROM message_reactions x WHERE x.room_id = m.room_id AND x.seq = m.seq AND x.emoji = $3 AND x.user_id = $4) AS mine,
        EXISTS (SELECT 1 FROM message_reactions x WHERE x.room_id = m.room_id AND x.seq = m.seq AND x.emoji = $3) AS present,
        (SELECT count(DISTINCT x.emoji) FROM message_reactions x WHERE x.room_id = m.room_id AND x.seq = m.seq) AS n_emoji
-     FROM messages m WHERE m.room_id = $1 AND m.seq = $2 AND m.deleted_at IS NULL FOR NO KEY UPDATE OF m`,
+     FROM messages m WHERE m.room_id = $1 AND m.seq = $2 AND m.deleted_at IS NULL`,
     [roomId, seq, emoji, userId],
   );
   const row = r.rows[0];
