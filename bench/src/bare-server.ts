@@ -72,6 +72,9 @@ function main(): void {
         createdAt: new Date().toISOString(),
         editedAt: null,
         deletedAt: null,
+        // Nothing changes a message here: its rev is the one its creation took.
+        rev: seq,
+        reactions: [],
       };
       io.to(`room:${p.roomId}`).emit('message:new', message);
       ack({ ok: true, message });

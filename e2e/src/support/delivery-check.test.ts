@@ -13,6 +13,8 @@ const msg = (seq: number, sender = 'a', clientMsgId = `${sender}-${seq}`): Messa
   createdAt: '2026-12-02T00:00:00.000Z',
   editedAt: null,
   deletedAt: null,
+  rev: seq,
+  reactions: [],
 });
 const room = [msg(1), msg(2, 'b'), msg(3)];
 

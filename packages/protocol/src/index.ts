@@ -3,6 +3,8 @@ export * from './primitives';
 export * from './auth';
 export * from './rooms';
 export * from './messages';
+export * from './reactions';
+export * from './changes';
 export * from './socket';
 export * from './events';
 export * from './validate';

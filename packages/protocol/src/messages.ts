@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { intParam, isoDateSchema, seqSchema, trimmedText, uuidSchema } from './primitives';
+import { reactionSchema } from './reactions';
 
 export const MAX_BODY_CHARS = 4000;
 export const DEFAULT_HISTORY_LIMIT = 50;
@@ -23,6 +24,9 @@ export const messageSchema = z.object({
   createdAt: isoDateSchema,
   editedAt: isoDateSchema.nullable(),
   deletedAt: isoDateSchema.nullable(),
+  /** The room's change counter at this message's latest change (create, edit, delete, reaction). */
+  rev: seqSchema,
+  reactions: z.array(reactionSchema),
 });
 export type Message = z.infer<typeof messageSchema>;
 

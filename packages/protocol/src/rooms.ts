@@ -27,6 +27,8 @@ export const roomSchema = z.object({
   kind: roomKindSchema,
   createdAt: isoDateSchema,
   lastSeq: seqSchema,
+  /** The room's change counter: the rev of its latest message change (0 before any). */
+  lastRev: seqSchema,
   unreadCount: z.number().int().min(0),
   readSeq: seqSchema,
   members: z.array(memberSchema),

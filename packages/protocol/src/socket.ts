@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ApiError } from './errors';
 import { clientMsgIdSchema, MAX_SYNC_LIMIT, messageBodySchema, type Message } from './messages';
 import { seqSchema, uuidSchema } from './primitives';
+import { emojiSchema } from './reactions';
 import type { Room } from './rooms';
 
 /** The names of the client → server events: services and clients use these, never bare strings. */
@@ -10,6 +11,9 @@ export const ClientEvent = {
   MessageEdit: 'message:edit',
   MessageDelete: 'message:delete',
   RoomSync: 'room:sync',
+  RoomChanges: 'room:changes',
+  ReactionAdd: 'reaction:add',
+  ReactionRemove: 'reaction:remove',
   RoomRead: 'room:read',
   Typing: 'typing',
   AuthRefresh: 'auth:refresh',
@@ -25,6 +29,13 @@ export const clientEventSchemas = {
     afterSeq: seqSchema,
     limit: z.number().int().min(1).max(MAX_SYNC_LIMIT).optional(),
   }),
+  'room:changes': z.strictObject({
+    roomId: uuidSchema,
+    afterRev: seqSchema,
+    limit: z.number().int().min(1).max(MAX_SYNC_LIMIT).optional(),
+  }),
+  'reaction:add': z.strictObject({ roomId: uuidSchema, seq: seqSchema.min(1), emoji: emojiSchema }),
+  'reaction:remove': z.strictObject({ roomId: uuidSchema, seq: seqSchema.min(1), emoji: emojiSchema }),
   'room:read': z.strictObject({ roomId: uuidSchema, seq: seqSchema }),
   typing: z.strictObject({ roomId: uuidSchema, typing: z.boolean() }),
   'auth:refresh': z.strictObject({ token: z.string().min(1).max(4096) }),
@@ -47,6 +58,9 @@ export interface ClientEventAcks {
   'message:edit': { message: Message };
   'message:delete': object;
   'room:sync': { messages: Message[]; hasMore: boolean };
+  'room:changes': { messages: Message[]; hasMore: boolean; lastRev: number };
+  'reaction:add': { message: Message };
+  'reaction:remove': { message: Message };
   'room:read': object;
   typing: object;
   'auth:refresh': object;

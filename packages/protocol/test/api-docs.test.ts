@@ -96,7 +96,7 @@ test('the socket document lists every client event with its ack and every server
       .filter((o) => o.action === action)
       .map((o) => (doc.components.messages[o.messages[0]!.$ref.split('/').pop()!] as { name: string }).name)
       .sort();
-  assert.deepEqual(names('receive'), ['auth:refresh', 'message:delete', 'message:edit', 'message:send', 'room:read', 'room:sync', 'typing']);
+  assert.deepEqual(names('receive'), ['auth:refresh', 'message:delete', 'message:edit', 'message:send', 'reaction:add', 'reaction:remove', 'room:changes', 'room:read', 'room:sync', 'typing']);
   assert.deepEqual(names('send'), ['auth:expired', 'message:new', 'message:updated', 'presence', 'room:added', 'room:read', 'room:removed', 'room:updated', 'server:shutdown', 'typing']);
   for (const o of Object.values(ops)) assert.equal(o.action === 'receive', o.reply !== undefined);
 });

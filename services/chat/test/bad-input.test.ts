@@ -23,7 +23,7 @@ after(async () => {
 async function snapshot(): Promise<string> {
   const db = new Client({ connectionString: c.db.url });
   await db.connect();
-  const r = await db.query('SELECT (SELECT json_agg(m ORDER BY room_id, seq) FROM messages m) AS m, (SELECT json_agg(r ORDER BY id) FROM rooms r) AS r, (SELECT json_agg(x ORDER BY room_id, user_id) FROM members x) AS x');
+  const r = await db.query('SELECT (SELECT json_agg(m ORDER BY room_id, seq) FROM messages m) AS m, (SELECT json_agg(r ORDER BY id) FROM rooms r) AS r, (SELECT json_agg(x ORDER BY room_id, user_id) FROM members x) AS x, (SELECT json_agg(e ORDER BY room_id, seq, emoji, user_id) FROM message_reactions e) AS e');
   await db.end();
   return JSON.stringify(r.rows);
 }
@@ -61,12 +61,40 @@ test('every socket event answers malformed payloads with VALIDATION_FAILED or NO
     ['message:delete', { roomId: '00000000-0000-4000-8000-000000000000', seq: 1 }, 'NOT_FOUND'],
     ['room:sync', { roomId, afterSeq: '0' }, 'VALIDATION_FAILED'],
     ['room:read', { roomId, seq: -5 }, 'VALIDATION_FAILED'],
+    ['room:changes', { roomId }, 'VALIDATION_FAILED'],
+    ['room:changes', { roomId, afterRev: -1 }, 'VALIDATION_FAILED'],
+    ['room:changes', { roomId, afterRev: '0' }, 'VALIDATION_FAILED'],
+    ['room:changes', { roomId, afterRev: 0, limit: 501 }, 'VALIDATION_FAILED'],
+    ['room:changes', { roomId, afterRev: 0, limit: 0 }, 'VALIDATION_FAILED'],
+    ['room:changes', { roomId, afterRev: 1.5 }, 'VALIDATION_FAILED'],
+    ['room:changes', { roomId, afterRev: 0, extra: 1 }, 'VALIDATION_FAILED'],
+    ['room:changes', { roomId: 'nope', afterRev: 0 }, 'VALIDATION_FAILED'],
+    ['room:changes', { roomId: '00000000-0000-4000-8000-000000000000', afterRev: 0 }, 'NOT_FOUND'],
+    ['reaction:add', { roomId, seq: 1 }, 'VALIDATION_FAILED'],
+    ['reaction:add', { roomId, seq: 1, emoji: '' }, 'VALIDATION_FAILED'],
+    ['reaction:add', { roomId, seq: 1, emoji: 'two words' }, 'VALIDATION_FAILED'],
+    ['reaction:add', { roomId, seq: 1, emoji: 'tab\there' }, 'VALIDATION_FAILED'],
+    ['reaction:add', { roomId, seq: 1, emoji: 'nul\u0000' }, 'VALIDATION_FAILED'],
+    ['reaction:add', { roomId, seq: 1, emoji: '\ud83d' }, 'VALIDATION_FAILED'],
+    ['reaction:add', { roomId, seq: 1, emoji: 'x'.repeat(33) }, 'VALIDATION_FAILED'],
+    ['reaction:add', { roomId, seq: 1, emoji: '👍'.repeat(33) }, 'VALIDATION_FAILED'],
+    ['reaction:add', { roomId, seq: 1, emoji: 42 }, 'VALIDATION_FAILED'],
+    ['reaction:add', { roomId, seq: 1, emoji: ['👍'] }, 'VALIDATION_FAILED'],
+    ['reaction:add', { roomId, seq: 0, emoji: '👍' }, 'VALIDATION_FAILED'],
+    ['reaction:add', { roomId, seq: '1', emoji: '👍' }, 'VALIDATION_FAILED'],
+    ['reaction:add', { roomId, seq: 1, emoji: '👍', extra: true }, 'VALIDATION_FAILED'],
+    ['reaction:add', { roomId, seq: 999, emoji: '👍' }, 'NOT_FOUND'],
+    ['reaction:add', { roomId: '00000000-0000-4000-8000-000000000000', seq: 1, emoji: '👍' }, 'NOT_FOUND'],
+    ['reaction:remove', { roomId, seq: 1, emoji: ' ' }, 'VALIDATION_FAILED'],
+    ['reaction:remove', { roomId, seq: -1, emoji: '👍' }, 'VALIDATION_FAILED'],
+    ['reaction:remove', { roomId, emoji: '👍' }, 'VALIDATION_FAILED'],
+    ['reaction:remove', { roomId, seq: 999, emoji: '👍' }, 'NOT_FOUND'],
   ];
   for (const [event, payload, code] of cases) {
     const ack = await emit(s, event, payload);
     assert.deepEqual([ack.ok, ack.error?.code], [false, code], `${event} ${JSON.stringify(payload).slice(0, 80)}`);
   }
-  for (const event of ['message:send', 'message:edit', 'message:delete', 'room:sync', 'room:read', 'typing', 'auth:refresh']) {
+  for (const event of ['message:send', 'message:edit', 'message:delete', 'room:sync', 'room:changes', 'reaction:add', 'reaction:remove', 'room:read', 'typing', 'auth:refresh']) {
     for (const payload of junk) {
       const ack = await emit(s, event, payload);
       assert.equal(ack.ok, false, `${event} with ${JSON.stringify(payload)}`);
@@ -127,6 +155,29 @@ test('every REST route answers malformed input with a 4xx and stores nothing', a
     ['GET', `/rooms/not-a-uuid/presence`, undefined, 404],
     ['GET', '/rooms/00000000-0000-4000-8000-000000000000/messages', undefined, 404],
     ['GET', `/rooms/${roomId}'; DROP TABLE messages;--`, undefined, 404],
+    ['GET', `/rooms/${roomId}/changes`, undefined, 400],
+    ['GET', `/rooms/${roomId}/changes?afterRev=-1`, undefined, 400],
+    ['GET', `/rooms/${roomId}/changes?afterRev=abc`, undefined, 400],
+    ['GET', `/rooms/${roomId}/changes?afterRev=0&limit=501`, undefined, 400],
+    ['GET', `/rooms/${roomId}/changes?afterRev=0&limit=0`, undefined, 400],
+    ['GET', `/rooms/${roomId}/changes?afterRev=0&unknown=1`, undefined, 400],
+    ['GET', `/rooms/${roomId}/changes?afterRev=0&afterRev=1`, undefined, 400],
+    ['GET', '/rooms/not-a-uuid/changes?afterRev=0', undefined, 404],
+    ['GET', '/rooms/00000000-0000-4000-8000-000000000000/changes?afterRev=0', undefined, 404],
+    ['PUT', `/rooms/${roomId}/messages/1/reactions/two%20words`, undefined, 400],
+    ['PUT', `/rooms/${roomId}/messages/1/reactions/${'x'.repeat(33)}`, undefined, 400],
+    ['PUT', `/rooms/${roomId}/messages/1/reactions/nul%00`, undefined, 400],
+    ['PUT', `/rooms/${roomId}/messages/1/reactions/%ED%A0%BD`, undefined, 400],
+    ['PUT', `/rooms/${roomId}/messages/1/reactions/%E0%A4%A`, undefined, 400],
+    ['PUT', `/rooms/${roomId}/messages/1/reactions/tab%09`, undefined, 400],
+    ['PUT', `/rooms/${roomId}/messages/abc/reactions/ok`, undefined, 404],
+    ['PUT', `/rooms/${roomId}/messages/0/reactions/ok`, undefined, 404],
+    ['PUT', `/rooms/${roomId}/messages/99/reactions/ok`, undefined, 404],
+    ['PUT', '/rooms/not-a-uuid/messages/1/reactions/ok', undefined, 404],
+    ['PUT', '/rooms/00000000-0000-4000-8000-000000000000/messages/1/reactions/ok', undefined, 404],
+    ['DELETE', `/rooms/${roomId}/messages/1/reactions/two%20words`, undefined, 400],
+    ['DELETE', `/rooms/${roomId}/messages/99/reactions/ok`, undefined, 404],
+    ['DELETE', '/rooms/not-a-uuid/messages/1/reactions/ok', undefined, 404],
   ];
   for (const [method, path, body, status] of cases) {
     const r = await rest(p.url, method, path, u.token, body);
@@ -139,7 +190,7 @@ test('every REST route answers malformed input with a 4xx and stores nothing', a
 test('10,000 random payloads over the socket: the process stays up and stored rows are unchanged', async () => {
   const before = await snapshot();
   const s = await connect(p.url, u.token);
-  const events = ['message:send', 'message:edit', 'message:delete', 'room:sync', 'room:read', 'typing', 'auth:refresh'] as const;
+  const events = ['message:send', 'message:edit', 'message:delete', 'room:sync', 'room:changes', 'reaction:add', 'reaction:remove', 'room:read', 'typing', 'auth:refresh'] as const;
   const payload = fc.oneof(
     fc.anything(),
     fc.record(
@@ -149,6 +200,8 @@ test('10,000 random payloads over the socket: the process stays up and stored ro
         clientMsgId: fc.oneof(fc.string(), fc.anything()),
         seq: fc.oneof(fc.integer(), fc.anything()),
         afterSeq: fc.oneof(fc.nat(), fc.anything()),
+        afterRev: fc.oneof(fc.nat(), fc.anything()),
+        emoji: fc.oneof(fc.string(), fc.anything()),
         typing: fc.anything(),
         token: fc.string(),
       },

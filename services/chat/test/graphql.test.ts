@@ -58,7 +58,7 @@ function collect(client: Client, query: string, variables: Record<string, unknow
   return { got, dispose, ended: () => ended };
 }
 
-const MESSAGE_FIELDS = 'id roomId seq senderId senderName body clientMsgId createdAt editedAt deletedAt';
+const MESSAGE_FIELDS = 'id roomId seq senderId senderName body clientMsgId createdAt editedAt deletedAt rev reactions { emoji count userIds }';
 
 test('the committed schema.graphql matches the resolvers', async () => {
   const committed = readFileSync(join(__dirname, '../../schema.graphql'), 'utf8');

@@ -137,6 +137,8 @@ const SOCKET_EVENTS: { event: string; action: LimitedAction; payload: (roomId: s
   { event: 'message:delete', action: 'message:delete', payload: (roomId) => ({ roomId, seq: 1 }) },
   { event: 'room:read', action: 'room:read', payload: (roomId) => ({ roomId, seq: 1 }) },
   { event: 'room:sync', action: 'room:sync', payload: (roomId) => ({ roomId, afterSeq: 0 }) },
+  { event: 'room:changes', action: 'room:sync', payload: (roomId) => ({ roomId, afterRev: 0 }) },
+  { event: 'reaction:add', action: 'reaction', payload: (roomId) => ({ roomId, seq: 1, emoji: '👍' }) },
 ];
 
 for (const { event, action, payload } of SOCKET_EVENTS) {

@@ -17,7 +17,7 @@ after(async () => {
 
 interface StreamEvent {
   subject: string;
-  data: { eventId: string; occurredAt: string; message?: { seq: number; body: string | null; roomId: string } };
+  data: { eventId: string; occurredAt: string; message?: { seq: number; rev: number; body: string | null; roomId: string } };
 }
 
 /** Every event the CHAT stream holds, in stream order. */
@@ -85,6 +85,9 @@ test('NATS outage: sends unaffected; the CHAT events are published after NATS re
     updated.map((e) => [e.data.message?.seq, e.data.message?.body]),
     [[3, 'edited while NATS was down']],
   );
+  // The events carry the rev each change took, as the sockets hear it.
+  assert.deepEqual(created(events).map((e) => e.data.message?.rev), Array.from({ length: 20 }, (_, i) => i + 1));
+  assert.deepEqual(updated.map((e) => e.data.message?.rev), [21]);
   const members = events.filter((e) => e.subject === `chat.room.member.${roomId}`);
   assert.equal(members.length, 1, 'the creator joining');
 });

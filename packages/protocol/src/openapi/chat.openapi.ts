@@ -1,6 +1,8 @@
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { changesQuerySchema } from '../changes';
 import { editMessageBodySchema, historyQuerySchema, sendMessageBodySchema } from '../messages';
+import { emojiSchema } from '../reactions';
 import {
   addMemberBodySchema,
   createRoomBodySchema,
@@ -12,7 +14,7 @@ import {
   roomSchema,
 } from '../rooms';
 import { seqSchema, uuidSchema } from '../primitives';
-import { presenceSchema, storedMessageSchema, storedPageSchema } from './chat.shapes';
+import { presenceSchema, storedChangesSchema, storedMessageSchema, storedPageSchema } from './chat.shapes';
 import { generate, jsonBody, jsonResponse, noContent, type OpenApiDocument, registerCommon, registerRoutes, type Route } from './openapi.common';
 import { nameComponent } from './component-names';
 
@@ -20,6 +22,8 @@ const room = z.object({ id: roomIdParamSchema });
 const member = room.extend({ userId: uuidSchema });
 // On the wire a path segment; the service answers NOT_FOUND for anything but a seq of 1 or more.
 const message = room.extend({ seq: seqSchema.min(1) });
+// The emoji percent-encoded in the path (`%F0%9F%91%8D`, `:thumbsup:`).
+const reaction = message.extend({ emoji: emojiSchema });
 
 const tags = { rooms: ['rooms'], messages: ['messages'] };
 
@@ -132,6 +136,43 @@ const routes: readonly Route[] = [
     request: { params: message },
     responses: { 204: noContent },
     errors: ['FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED'],
+    authenticated: true,
+  },
+  {
+    method: 'get',
+    path: '/rooms/{id}/changes',
+    tags: tags.messages,
+    summary: 'The changes feed: every message created, edited, deleted or reacted to after `afterRev`, in rev order, each once in its latest state',
+    description:
+      'Default 100, at most 500 (`hasMore` when more follow: ask again from the last rev received). `lastRev` is the ' +
+      'room’s current rev. Limited per user with room:sync (RATE_LIMITS).',
+    request: { params: room, query: changesQuerySchema },
+    responses: { 200: jsonResponse(storedChangesSchema, 'The changed messages and the room’s lastRev') },
+    errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'RATE_LIMITED'],
+    authenticated: true,
+  },
+  {
+    method: 'put',
+    path: '/rooms/{id}/messages/{seq}/reactions/{emoji}',
+    tags: tags.messages,
+    summary: 'React to a message with an emoji (idempotent)',
+    description:
+      'At most 20 distinct emoji per message: a 21st is VALIDATION_FAILED. A reaction that was already there ' +
+      'changes nothing (no rev, no event); otherwise the message takes the room’s next rev and members hear ' +
+      '`message:updated`. A deleted message is NOT_FOUND.',
+    request: { params: reaction },
+    responses: { 204: noContent },
+    errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'RATE_LIMITED'],
+    authenticated: true,
+  },
+  {
+    method: 'delete',
+    path: '/rooms/{id}/messages/{seq}/reactions/{emoji}',
+    tags: tags.messages,
+    summary: 'Take one’s reaction back (idempotent)',
+    request: { params: reaction },
+    responses: { 204: noContent },
+    errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'RATE_LIMITED'],
     authenticated: true,
   },
   {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { changesPageSchema } from '../changes';
 import { messagePageSchema, messageSchema } from '../messages';
 import { uuidSchema } from '../primitives';
 
@@ -7,4 +8,5 @@ import { uuidSchema } from '../primitives';
 // because clients may not rely on it.
 export const storedMessageSchema = messageSchema.extend({ senderName: z.string().nullable() });
 export const storedPageSchema = messagePageSchema.extend({ messages: z.array(storedMessageSchema) });
+export const storedChangesSchema = changesPageSchema.extend({ messages: z.array(storedMessageSchema) });
 export const presenceSchema = z.object({ users: z.array(z.object({ userId: uuidSchema, online: z.boolean() })) });

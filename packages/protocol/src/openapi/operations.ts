@@ -5,13 +5,14 @@ export interface DocumentedOperation {
   method: string;
   /** The OpenAPI path, `{id}` style. */
   path: string;
-  /** The path with every parameter filled in (a UUID, or 1 for a seq): a real URL to call. */
+  /** The path with every parameter filled in (a UUID, 1 for a seq, an emoji): a real URL to call. */
   sample: string;
   authenticated: boolean;
   statuses: string[];
 }
 
 const SAMPLE_ID = '00000000-0000-4000-8000-000000000000';
+const SAMPLES: Record<string, string> = { seq: '1', emoji: encodeURIComponent('👍') };
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
 /** Every operation of an OpenAPI document, for tests that check a service serves what it documents. */
@@ -24,7 +25,7 @@ export function documentedOperations(doc: OpenApiDocument): DocumentedOperation[
       out.push({
         method: method.toUpperCase(),
         path,
-        sample: path.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'seq' ? '1' : SAMPLE_ID)),
+        sample: path.replace(/\{(\w+)\}/g, (_, name: string) => SAMPLES[name] ?? SAMPLE_ID),
         authenticated: (op.security ?? []).length > 0,
         statuses: Object.keys(op.responses ?? {}),
       });

@@ -32,7 +32,7 @@ const serverEventSchemas = {
 
 const SERVER_EVENT_NOTES: Record<keyof ServerToClientEvents, string> = {
   'message:new': 'A stored message, to every socket of every member on every pod (the sender’s other sockets too); may come twice for one seq: keep the first.',
-  'message:updated': 'An edited or deleted message (a deleted one keeps its seq; its body is null).',
+  'message:updated': 'An edited or deleted message (a deleted one keeps its seq; its body is null), or one whose reactions changed; with its new rev.',
   'room:added': 'The socket joined a room (created, or the user was added); the room as this user sees it.',
   'room:removed': 'The socket left a room (removed, or left).',
   'room:updated': 'A room changed (renamed, members, read marker); as this user sees it.',
@@ -49,6 +49,9 @@ const ackFields = {
   'message:edit': { message: storedMessageSchema },
   'message:delete': {},
   'room:sync': { messages: storedPageSchema.shape.messages, hasMore: z.boolean() },
+  'room:changes': { messages: storedPageSchema.shape.messages, hasMore: z.boolean(), lastRev: z.number().int().min(0) },
+  'reaction:add': { message: storedMessageSchema },
+  'reaction:remove': { message: storedMessageSchema },
   'room:read': {},
   typing: {},
   'auth:refresh': {},
@@ -59,6 +62,9 @@ const CLIENT_EVENT_NOTES: Record<ClientEventName, string> = {
   'message:edit': 'Edit one’s own message. Limited per user (RATE_LIMITS): over it the ack is RATE_LIMITED with details.retryAfterSeconds.',
   'message:delete': 'Delete a message (its author or a room admin). Limited per user (RATE_LIMITS): over it the ack is RATE_LIMITED with details.retryAfterSeconds.',
   'room:sync': 'What the client missed after afterSeq, oldest first (default 100, at most 500). Limited per user (RATE_LIMITS): over it the ack is RATE_LIMITED with details.retryAfterSeconds.',
+  'room:changes': 'Every message changed after afterRev (created, edited, deleted, reacted to), in rev order, each once in its latest state (default 100, at most 500), and the room’s lastRev. Limited per user (RATE_LIMITS, with room:sync): over it the ack is RATE_LIMITED with details.retryAfterSeconds.',
+  'reaction:add': 'React to a message with an emoji (1-32 characters, no whitespace; at most 20 distinct per message, the 21st is VALIDATION_FAILED). Idempotent: reacting twice changes nothing, takes no rev and announces nothing. The ack carries the message. Limited per user (RATE_LIMITS).',
+  'reaction:remove': 'Take one’s reaction back. Idempotent like reaction:add. The ack carries the message. Limited per user (RATE_LIMITS).',
   'room:read': 'Move one’s read marker forward. Limited per user (RATE_LIMITS): over it the ack is RATE_LIMITED with details.retryAfterSeconds.',
   typing: 'Tell the other members one is typing (or stopped). A repeated typing: true reaches them at most once per 2 s; a stop goes at once. Limited per user (RATE_LIMITS): over it the ack is RATE_LIMITED with details.retryAfterSeconds.',
   'auth:refresh': 'Hand the socket a fresh access token before the old one expires.',
@@ -85,6 +91,9 @@ const acksAgree: { [E in ClientEventName]: Agrees<AckOf<E>, Omit<ClientEventAcks
   'message:edit': true,
   'message:delete': true,
   'room:sync': true,
+  'room:changes': true,
+  'reaction:add': true,
+  'reaction:remove': true,
   'room:read': true,
   typing: true,
   'auth:refresh': true,
@@ -169,7 +178,8 @@ export function socketAsyncApiDocument(): AsyncApiDocument {
         'or missing token is refused with a connect error whose message is UNAUTHENTICATED, one socket over ' +
         'MAX_SOCKETS_PER_USER with RATE_LIMITED. On connect the socket is in all of the user’s rooms. Every ' +
         'client event takes an ack callback. Real-time events are a fast path: a client that sees a seq jump, ' +
-        'or reconnects, calls room:sync from the last seq it holds.',
+        'or reconnects, calls room:sync from the last seq it holds; one that sees a rev jump, or reconnects, calls ' +
+        'room:changes from the last rev it holds (edits, deletes and reactions too).',
     },
     defaultContentType: 'application/json',
     channels: {

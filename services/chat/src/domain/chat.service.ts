@@ -3,6 +3,7 @@ import {
   type AddMemberBody,
   AppError,
   type CreateRoomBody,
+  DEFAULT_CHANGES_LIMIT,
   DEFAULT_HISTORY_LIMIT,
   DEFAULT_SYNC_LIMIT,
   type EditMessageBody,
@@ -13,6 +14,7 @@ import {
   type SendMessageBody,
 } from '@converge/protocol';
 import type { ChatMessage, ChatNotifier, MessageRepository, PresenceReader, RoomRepository, ActionLimiter } from './ports';
+import type { ReactionOp } from './reactions';
 
 const notFound = () => new AppError('NOT_FOUND', 'no such room');
 const throwNotFound = (): never => {
@@ -39,6 +41,17 @@ export interface SyncRequest {
   roomId: string;
   afterSeq: number;
   limit?: number | undefined;
+}
+
+/** What `room:changes` asks for (the parsed payload, or the REST query). */
+export interface ChangesRequest {
+  roomId: string;
+  afterRev: number;
+  limit?: number | undefined;
+}
+
+export interface ChangesPageOut extends MessagePageOut {
+  lastRev: number;
 }
 
 const unlimited: ActionLimiter = { consume: async () => undefined };
@@ -200,7 +213,18 @@ export class ChatService {
     const msg = await this.existing(roomId, seq);
     if (msg.senderId !== callerId && m.role !== 'admin') throw new AppError('FORBIDDEN', 'only the author or an admin deletes');
     if (msg.deletedAt) return;
-    this.notify.messageUpdated(await this.messages.softDelete(roomId, msg.seq));
+    // Undefined: a concurrent delete won; it took the rev and announced the tombstone.
+    const tombstone = await this.messages.softDelete(roomId, msg.seq);
+    if (tombstone) this.notify.messageUpdated(tombstone);
+  }
+
+  /** Adds or removes the caller's reaction; only a change takes a rev and is announced (a repeat is a quiet no-op). */
+  async react(callerId: string, roomId: string, seq: number, emoji: string, op: ReactionOp): Promise<ChatMessage> {
+    await this.limiter.consume('reaction', callerId);
+    await this.requireMember(roomId, callerId);
+    const { message, changed } = await this.messages.react(roomId, seq, callerId, emoji, op);
+    if (changed) this.notify.messageUpdated(message);
+    return message;
   }
 
   private async existing(roomId: string, seq: number): Promise<ChatMessage> {
@@ -226,6 +250,20 @@ export class ChatService {
     const limit = p.limit ?? DEFAULT_SYNC_LIMIT;
     const rows = await this.messages.after(p.roomId, p.afterSeq, limit + 1);
     return { messages: rows.slice(0, limit), hasMore: rows.length > limit };
+  }
+
+  /**
+   * The changes feed: every message created, edited, deleted or reacted to after `afterRev`, in rev
+   * order, each once in its latest state. What a client that saw a rev jump (or reconnected) missed,
+   * edits and deletes included; room:sync stays the catch-up of new messages by seq.
+   */
+  async changes(callerId: string, p: ChangesRequest): Promise<ChangesPageOut> {
+    // The same catch-up as room:sync, by rev: one budget.
+    await this.limiter.consume('room:sync', callerId);
+    await this.requireMember(p.roomId, callerId);
+    const limit = p.limit ?? DEFAULT_CHANGES_LIMIT;
+    const { messages, lastRev } = await this.messages.changes(p.roomId, p.afterRev, limit + 1);
+    return { messages: messages.slice(0, limit), hasMore: messages.length > limit, lastRev };
   }
 
   async markRead(callerId: string, roomId: string, { seq }: ReadBody): Promise<void> {

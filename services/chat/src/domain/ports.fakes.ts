@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, type MemberRole, type Room, ServerEvent } from '@converge/protocol';
-import type { ChatMessage, ChatNotifier, MessageRepository, NewRoom, RoomRepository, SendResult } from './ports';
+import type { ChatMessage, ChatNotifier, ChangesRead, MessageRepository, NewRoom, ReactionResult, RoomRepository, SendResult } from './ports';
+import { decideReaction, type ReactionOp, summarizeReactions } from './reactions';
 
 interface FakeRoom extends NewRoom {
   createdAt: string;
   lastSeq: number;
+  lastRev: number;
   /** Bumped by every stored message: the room list is ordered by it, most recent first. */
   activity: number;
   read: Map<string, number>;
@@ -14,6 +16,8 @@ interface FakeRoom extends NewRoom {
 export class FakeChatStore {
   readonly rooms = new Map<string, FakeRoom>();
   readonly messages: ChatMessage[] = [];
+  /** Reaction rows in order of first use, per message id. */
+  readonly reactions = new Map<string, { emoji: string; userId: string }[]>();
   clock = 0;
 }
 
@@ -30,13 +34,13 @@ export class FakeRoomRepository implements RoomRepository {
     const unreadCount = this.store.messages.filter((m) => m.roomId === r.id && m.seq > readSeq && m.senderId !== viewerId && !m.deletedAt).length;
     // The directory of display names is not faked: unknown to it, as PostgreSQL answers for an unknown user.
     const members = r.members.map((m) => ({ userId: m.userId, role: m.role, displayName: null }));
-    return { id: r.id, name: r.name, kind: r.kind, createdAt: r.createdAt, lastSeq: r.lastSeq, unreadCount, readSeq, members };
+    return { id: r.id, name: r.name, kind: r.kind, createdAt: r.createdAt, lastSeq: r.lastSeq, lastRev: r.lastRev, unreadCount, readSeq, members };
   }
 
   async createRoom(room: NewRoom, actorId: string): Promise<Room | undefined> {
     if (room.directKey && [...this.store.rooms.values()].some((r) => r.directKey === room.directKey)) return undefined;
     const activity = ++this.store.clock;
-    this.store.rooms.set(room.id, { ...room, members: [...room.members], createdAt: new Date().toISOString(), lastSeq: 0, activity, read: new Map() });
+    this.store.rooms.set(room.id, { ...room, members: [...room.members], createdAt: new Date().toISOString(), lastSeq: 0, lastRev: 0, activity, read: new Map() });
     return this.roomFor(room.id, actorId);
   }
   async findDirect(key: string, viewerId: string) {
@@ -107,7 +111,7 @@ export class FakeMessageRepository implements MessageRepository {
     if (dup) return { message: { ...dup }, created: false };
     const message: ChatMessage = {
       id: randomUUID(), roomId, seq: ++r.lastSeq, senderId, body, clientMsgId,
-      createdAt: new Date().toISOString(), editedAt: null, deletedAt: null, senderName: null,
+      createdAt: new Date().toISOString(), editedAt: null, deletedAt: null, rev: ++r.lastRev, reactions: [], senderName: null,
     };
     this.store.messages.push(message);
     r.activity = ++this.store.clock;
@@ -121,18 +125,45 @@ export class FakeMessageRepository implements MessageRepository {
     const m = this.find(roomId, seq);
     return m && { ...m };
   }
+  /** The room's next rev, on the changed message. */
+  private takeRev(m: ChatMessage): ChatMessage {
+    const r = this.store.rooms.get(m.roomId);
+    if (r) m.rev = ++r.lastRev;
+    return { ...m };
+  }
   async edit(roomId: string, seq: number, body: string) {
     const m = this.find(roomId, seq);
     // A tombstone cannot be edited back to life.
     if (!m || m.deletedAt) throw new AppError('NOT_FOUND', 'no such message');
     Object.assign(m, { body, editedAt: new Date().toISOString() });
-    return { ...m };
+    return this.takeRev(m);
   }
   async softDelete(roomId: string, seq: number) {
     const m = this.find(roomId, seq);
-    if (!m) throw new AppError('NOT_FOUND', 'no such message');
-    Object.assign(m, { body: null, deletedAt: m.deletedAt ?? new Date().toISOString() });
-    return { ...m };
+    if (!m || m.deletedAt) return undefined;
+    Object.assign(m, { body: null, deletedAt: new Date().toISOString(), reactions: [] });
+    this.store.reactions.delete(m.id);
+    return this.takeRev(m);
+  }
+  async react(roomId: string, seq: number, userId: string, emoji: string, op: ReactionOp): Promise<ReactionResult> {
+    const m = this.find(roomId, seq);
+    if (!m || m.deletedAt) throw new AppError('NOT_FOUND', 'no such message');
+    const rows = this.store.reactions.get(m.id) ?? [];
+    const decision = decideReaction(op, {
+      mine: rows.some((x) => x.emoji === emoji && x.userId === userId),
+      present: rows.some((x) => x.emoji === emoji),
+      distinct: new Set(rows.map((x) => x.emoji)).size,
+    });
+    if (decision === 'too_many') throw new AppError('VALIDATION_FAILED', 'emoji: a message has at most 20 distinct reactions');
+    if (decision === 'noop') return { message: { ...m }, changed: false };
+    const next = op === 'add' ? [...rows, { emoji, userId }] : rows.filter((x) => !(x.emoji === emoji && x.userId === userId));
+    this.store.reactions.set(m.id, next);
+    m.reactions = summarizeReactions(next);
+    return { message: this.takeRev(m), changed: true };
+  }
+  async changes(roomId: string, afterRev: number, limit: number): Promise<ChangesRead> {
+    const messages = this.inRoom(roomId).filter((m) => m.rev > afterRev).sort((a, b) => a.rev - b.rev).slice(0, limit);
+    return { messages, lastRev: this.store.rooms.get(roomId)?.lastRev ?? 0 };
   }
   async after(roomId: string, afterSeq: number, limit: number) {
     return this.inRoom(roomId).filter((m) => m.seq > afterSeq).slice(0, limit);
@@ -141,7 +172,7 @@ export class FakeMessageRepository implements MessageRepository {
     return this.inRoom(roomId).filter((m) => beforeSeq === undefined || m.seq < beforeSeq).reverse().slice(0, limit);
   }
   private inRoom(roomId: string): ChatMessage[] {
-    return this.store.messages.filter((m) => m.roomId === roomId).sort((a, b) => a.seq - b.seq).map((m) => ({ ...m }));
+    return this.store.messages.filter((m) => m.roomId === roomId).sort((a, b) => a.seq - b.seq).map((m) => ({ ...m, reactions: structuredClone(m.reactions) }));
   }
 }
 

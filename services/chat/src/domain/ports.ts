@@ -1,4 +1,5 @@
 import type { Member, MemberRole, Message, Room, RoomKind, User } from '@converge/protocol';
+import type { ReactionOp } from './reactions';
 
 export interface NewRoom {
   id: string;
@@ -13,6 +14,12 @@ export interface NewRoom {
 export type ChatMessage = Message & { senderName: string | null };
 
 export type SendResult = { message: ChatMessage; created: boolean };
+
+/** A reaction change: the message after it, and whether it changed (false: the idempotent repeat, no rev taken). */
+export type ReactionResult = { message: ChatMessage; changed: boolean };
+
+/** What the changes feed reads: messages changed after a rev, in rev order, and the room's current rev. */
+export type ChangesRead = { messages: ChatMessage[]; lastRev: number };
 
 /**
  * Rooms and their members (with each member's read marker). Every change writes its CHAT event in
@@ -40,7 +47,10 @@ export interface RoomRepository {
   markRead(roomId: string, userId: string, seq: number): Promise<number>;
 }
 
-/** The messages of rooms, each with a gap-free seq per room; changes write their CHAT event in the same transaction. */
+/**
+ * The messages of rooms, each with a gap-free seq per room. Every change (send, edit, delete,
+ * reaction) takes the room's next gap-free rev and writes its CHAT event in the same transaction.
+ */
 export interface MessageRepository {
   /**
    * Stores a message with the next gap-free seq of its room, or returns the message this sender
@@ -49,8 +59,17 @@ export interface MessageRepository {
    */
   send(roomId: string, senderId: string, body: string, clientMsgId: string): Promise<SendResult | undefined>;
   message(roomId: string, seq: number): Promise<ChatMessage | undefined>;
+  /** NOT_FOUND when there is no such live message. */
   edit(roomId: string, seq: number, body: string): Promise<ChatMessage>;
-  softDelete(roomId: string, seq: number): Promise<ChatMessage>;
+  /** The tombstone (body null, no reactions); undefined when it was deleted already (no rev taken). */
+  softDelete(roomId: string, seq: number): Promise<ChatMessage | undefined>;
+  /**
+   * Adds or removes `userId`'s `emoji` on a live message (NOT_FOUND otherwise). A 21st distinct emoji
+   * is VALIDATION_FAILED. Concurrent reactions to one message all count.
+   */
+  react(roomId: string, seq: number, userId: string, emoji: string, op: ReactionOp): Promise<ReactionResult>;
+  /** Messages whose latest rev is above `afterRev`, in rev order, at most `limit`. */
+  changes(roomId: string, afterRev: number, limit: number): Promise<ChangesRead>;
   /** Oldest first after `afterSeq`. */
   after(roomId: string, afterSeq: number, limit: number): Promise<ChatMessage[]>;
   /** Newest first before `beforeSeq` (or the latest when undefined). */
@@ -80,6 +99,7 @@ export type LimitedAction =
   | 'message:delete'
   | 'room:read'
   | 'room:sync'
+  | 'reaction'
   | 'typing'
   | 'room:create'
   | 'room:members';

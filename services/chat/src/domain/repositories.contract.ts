@@ -43,7 +43,7 @@ export function repositoryContract(name: string, make: () => Promise<Repositorie
       assert.deepEqual(
         { ...view, createdAt: undefined },
         {
-          id: room.id, name: 'team', kind: 'group', createdAt: undefined, lastSeq: 0, unreadCount: 0, readSeq: 0,
+          id: room.id, name: 'team', kind: 'group', createdAt: undefined, lastSeq: 0, lastRev: 0, unreadCount: 0, readSeq: 0,
           members: [
             { userId: a, role: 'admin', displayName: null },
             { userId: b, role: 'member', displayName: null },
@@ -101,7 +101,7 @@ export function repositoryContract(name: string, make: () => Promise<Repositorie
       assert.equal(retry?.message.body, 'hi', 'the retry answers the stored message');
       assert.deepEqual(
         { ...first?.message, id: undefined, createdAt: undefined },
-        { id: undefined, roomId: room.id, seq: 1, senderId: a, body: 'hi', clientMsgId: 'c1', createdAt: undefined, editedAt: null, deletedAt: null, senderName: null },
+        { id: undefined, roomId: room.id, seq: 1, senderId: a, body: 'hi', clientMsgId: 'c1', createdAt: undefined, editedAt: null, deletedAt: null, rev: 1, reactions: [], senderName: null },
       );
       assert.equal(await r.messages.send(room.id, eve, 'x', 'c9'), undefined);
       assert.equal(await r.messages.send(randomUUID(), a, 'x', 'c9'), undefined);
@@ -131,14 +131,75 @@ export function repositoryContract(name: string, make: () => Promise<Repositorie
       assert.ok(edited.editedAt && !Number.isNaN(Date.parse(edited.editedAt)));
       assert.equal((await r.messages.message(room.id, 1))?.body, 'ONE');
       const gone = await r.messages.softDelete(room.id, 2);
-      assert.deepEqual([gone.seq, gone.body, typeof gone.deletedAt], [2, null, 'string']);
-      const again = await r.messages.softDelete(room.id, 2);
-      assert.equal(again.deletedAt, gone.deletedAt, 'deleting twice keeps the first deletion time');
+      assert.deepEqual([gone?.seq, gone?.body, typeof gone?.deletedAt], [2, null, 'string']);
+      assert.equal(await r.messages.softDelete(room.id, 2), undefined, 'deleting twice changes nothing');
+      assert.equal((await r.messages.message(room.id, 2))?.deletedAt, gone?.deletedAt, 'the first deletion time stays');
       assert.equal(await code(r.messages.edit(room.id, 2, 'back')), 'NOT_FOUND');
       assert.equal(await code(r.messages.edit(room.id, 99, 'x')), 'NOT_FOUND');
-      assert.equal(await code(r.messages.softDelete(room.id, 99)), 'NOT_FOUND');
+      assert.equal(await r.messages.softDelete(room.id, 99), undefined);
       assert.equal(await r.messages.message(room.id, 99), undefined);
       assert.deepEqual((await r.messages.after(room.id, 0, 10)).map((m) => [m.seq, m.body]), [[1, 'ONE'], [2, null]]);
+    });
+
+    test('every change takes the next rev; the feed answers each changed message once, latest state, in rev order', async () => {
+      const [a, b] = [randomUUID(), randomUUID()];
+      const room = group([[a, 'admin'], [b, 'member']]);
+      await r.rooms.createRoom(room, a);
+      const revs = [(await r.messages.send(room.id, a, 'one', 'c1'))?.message.rev, (await r.messages.send(room.id, a, 'two', 'c2'))?.message.rev];
+      assert.equal((await r.messages.send(room.id, a, 'one', 'c1'))?.message.rev, 1, 'a retried send takes no rev');
+      revs.push((await r.messages.edit(room.id, 1, 'ONE')).rev);
+      revs.push((await r.messages.softDelete(room.id, 2))?.rev);
+      revs.push((await r.messages.react(room.id, 1, b, '👍', 'add')).message.rev);
+      assert.deepEqual(revs, [1, 2, 3, 4, 5]);
+      const repeat = await r.messages.react(room.id, 1, b, '👍', 'add');
+      assert.deepEqual([repeat.changed, repeat.message.rev], [false, 5], 'a repeat takes no rev');
+      assert.equal(await r.messages.softDelete(room.id, 2), undefined);
+      assert.equal((await r.rooms.roomFor(room.id, b))?.lastRev, 5);
+      const feed = await r.messages.changes(room.id, 0, 10);
+      assert.equal(feed.lastRev, 5);
+      assert.deepEqual(feed.messages.map((m) => [m.seq, m.rev, m.body]), [[2, 4, null], [1, 5, 'ONE']]);
+      assert.deepEqual(feed.messages[1]?.reactions, [{ emoji: '👍', count: 1, userIds: [b] }]);
+      assert.deepEqual((await r.messages.changes(room.id, 4, 10)).messages.map((m) => m.seq), [1]);
+      assert.deepEqual((await r.messages.changes(room.id, 0, 1)).messages.map((m) => m.seq), [2]);
+      assert.deepEqual(await r.messages.changes(room.id, 5, 10), { messages: [], lastRev: 5 });
+      assert.deepEqual(await r.messages.changes(randomUUID(), 0, 10), { messages: [], lastRev: 0 });
+    });
+
+    test('reactions: exact counts in order of first use, idempotent, at most 20 emoji, none on a tombstone', async () => {
+      const a = randomUUID();
+      const users = Array.from({ length: 22 }, () => randomUUID());
+      const room = group([[a, 'admin'], ...users.map((u): [string, MemberRole] => [u, 'member'])]);
+      await r.rooms.createRoom(room, a);
+      await r.messages.send(room.id, a, 'react to me', 'c1');
+      await r.messages.send(room.id, a, 'me too', 'c2');
+      await r.messages.react(room.id, 1, a, ':tada:', 'add');
+      // 22 reactors at once: every one counts, the first 20 are listed.
+      const all = await Promise.all(users.map((u) => r.messages.react(room.id, 1, u, '👍', 'add')));
+      assert.ok(all.every((x) => x.changed));
+      const m = await r.messages.message(room.id, 1);
+      assert.deepEqual(m?.reactions.map((x) => [x.emoji, x.count, x.userIds.length]), [[':tada:', 1, 1], ['👍', 22, 20]]);
+      assert.equal(new Set(m?.reactions[1]?.userIds).size, 20);
+      assert.equal((await r.messages.react(room.id, 1, users[0] ?? a, '👍', 'add')).changed, false);
+      // One user's repeats at once: one change, the others see it done.
+      const repeats = await Promise.all(Array.from({ length: 8 }, () => r.messages.react(room.id, 1, a, '🔁', 'add')));
+      assert.equal(repeats.filter((x) => x.changed).length, 1);
+      const unrepeats = await Promise.all(Array.from({ length: 8 }, () => r.messages.react(room.id, 1, a, '🔁', 'remove')));
+      assert.equal(unrepeats.filter((x) => x.changed).length, 1);
+      assert.equal((await r.messages.react(room.id, 1, a, '👍', 'remove')).changed, false, 'removing what is not there');
+      const removed = await r.messages.react(room.id, 1, a, ':tada:', 'remove');
+      assert.deepEqual([removed.changed, removed.message.reactions.map((x) => x.emoji)], [true, ['👍']]);
+      for (let i = 0; i < 18; i++) await r.messages.react(room.id, 2, a, `:e${i}:`, 'add');
+      // Five new emoji at once where two fit: two stored, three refused.
+      const racing = await Promise.all([18, 19, 20, 21, 22].map((i) => code(r.messages.react(room.id, 2, a, `:e${i}:`, 'add'))));
+      assert.deepEqual(racing.sort(), [undefined, undefined, 'VALIDATION_FAILED', 'VALIDATION_FAILED', 'VALIDATION_FAILED'].sort());
+      assert.equal(await code(r.messages.react(room.id, 2, a, ':e99:', 'add')), 'VALIDATION_FAILED');
+      assert.equal((await r.messages.react(room.id, 2, users[1] ?? a, ':e7:', 'add')).changed, true, 'joining one of the 20 is fine');
+      assert.equal(new Set((await r.messages.message(room.id, 2))?.reactions.map((x) => x.emoji)).size, 20);
+      assert.equal((await r.messages.message(room.id, 2))?.reactions.length, 20);
+      const tomb = await r.messages.softDelete(room.id, 2);
+      assert.deepEqual(tomb?.reactions, [], 'a tombstone has no reactions');
+      assert.equal(await code(r.messages.react(room.id, 2, a, '👍', 'add')), 'NOT_FOUND');
+      assert.equal(await code(r.messages.react(room.id, 99, a, '👍', 'add')), 'NOT_FOUND');
     });
 
     test('history pages oldest first after a seq and newest first before one (or from the latest), room by room', async () => {

@@ -20,9 +20,12 @@ export const DEFAULT_LIMITS: LimitsTable = {
   'message:send': { points: 10, durationSeconds: 1, burst: 20 },
   'message:edit': { points: 5, durationSeconds: 1, burst: 10 },
   'message:delete': { points: 5, durationSeconds: 1, burst: 10 },
+  // Adding and removing reactions share one budget: a few clicks a second, a picker's burst.
+  reaction: { points: 5, durationSeconds: 1, burst: 20 },
   // Read markers follow scrolling.
   'room:read': { points: 10, durationSeconds: 1, burst: 20 },
   // A reconnect syncs every room at once (the web client does): a user in 200 rooms is not held up.
+  // room:changes counts here too: it is the same catch-up, by rev.
   'room:sync': { points: 20, durationSeconds: 1, burst: 200 },
   // Clients send typing a few times a second at most; what reaches others is coalesced besides.
   typing: { points: 5, durationSeconds: 1, burst: 10 },

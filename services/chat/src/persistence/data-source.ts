@@ -3,6 +3,7 @@ import { Init1764000000001 } from './migrations/1764000000001-init';
 import { SendFunction1764000000002 } from './migrations/1764000000002-send-function';
 import { OutboxTraceparent1764000000003 } from './migrations/1764000000003-outbox-traceparent';
 import { SendBatchFunction1764000000004 } from './migrations/1764000000004-send-batch-function';
+import { ChangesFeed1764000000005 } from './migrations/1764000000005-changes-feed';
 import { HotRoomUpdates1764000000090 } from './migrations/1764000000090-hot-room-updates';
 
 /** Advisory lock key that serializes migrations across pods starting together ("chat"). */
@@ -18,7 +19,14 @@ export function createDataSource(url: string): DataSource {
     type: 'postgres',
     url,
     entities: [],
-    migrations: [Init1764000000001, SendFunction1764000000002, OutboxTraceparent1764000000003, SendBatchFunction1764000000004, HotRoomUpdates1764000000090],
+    migrations: [
+      Init1764000000001,
+      SendFunction1764000000002,
+      OutboxTraceparent1764000000003,
+      SendBatchFunction1764000000004,
+      ChangesFeed1764000000005,
+      HotRoomUpdates1764000000090,
+    ],
     migrationsTableName: 'migrations',
     synchronize: false,
     logging: false,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, CHAT_SUBJECTS } from '@converge/protocol';
+import { CHAT_SUBJECTS } from '@converge/protocol';
 import type { Pool } from 'pg';
 import {
   inTraceOf,
@@ -7,49 +7,17 @@ import {
   linkTo,
   newOutboxEvent,
   type OutboxEvent,
-  outboxInsert,
   runInSpan,
   SpanStatusCode,
   startOwnSpan,
 } from '@converge/runtime';
-import type { ChatMessage, MessageRepository, SendResult } from '../domain/ports';
-import { messageUpdatedEvent } from '../events/chat.events';
+import type { ChatMessage, ChangesRead, MessageRepository, ReactionResult, SendResult } from '../domain/ports';
+import type { ReactionOp } from '../domain/reactions';
+import { editIn, reactIn, softDeleteIn } from './message-changes';
+import { MESSAGE_SELECT, type MessageRow, toMessage } from './message-rows';
 import { PgRepository } from './pg-repository';
 import { type BatcherOptions, SendBatcher } from './send.batcher';
 import { UNIQUE_VIOLATION } from './transaction';
-
-interface MessageRow {
-  id: string;
-  room_id: string;
-  seq: string;
-  sender_id: string;
-  body: string | null;
-  client_msg_id: string;
-  created_at: Date;
-  edited_at: Date | null;
-  deleted_at: Date | null;
-  sender_name: string | null;
-}
-
-function toMessage(r: MessageRow): ChatMessage {
-  return {
-    id: r.id,
-    roomId: r.room_id,
-    seq: Number(r.seq),
-    senderId: r.sender_id,
-    body: r.body,
-    clientMsgId: r.client_msg_id,
-    createdAt: r.created_at.toISOString(),
-    editedAt: r.edited_at?.toISOString() ?? null,
-    deletedAt: r.deleted_at?.toISOString() ?? null,
-    senderName: r.sender_name,
-  };
-}
-
-/** Message columns with the sender's display name (null for an unknown or deleted user). */
-const MESSAGE_SELECT = `SELECT m.id, m.room_id, m.seq, m.sender_id, m.body, m.client_msg_id, m.created_at, m.edited_at, m.deleted_at,
-    (SELECT u.display_name FROM users u WHERE u.id = m.sender_id AND u.deleted_at IS NULL) AS sender_name
-  FROM messages m`;
 
 /** One send as chat_send and chat_send_batch take it: the message's id, time and CHAT event made up front. */
 interface SendEntry {
@@ -65,10 +33,10 @@ interface SendEntry {
 function sendEntry(roomId: string, senderId: string, body: string, clientMsgId: string): SendEntry {
   const id = randomUUID();
   const at = new Date();
-  // The event is complete but for the seq, which the SQL fills in under the room lock.
+  // The event is complete but for the seq and the rev, which the SQL fills in under the room lock.
   const event = newOutboxEvent(
     CHAT_SUBJECTS.messageCreated(roomId),
-    { message: { id, roomId, seq: 0, senderId, body, clientMsgId, createdAt: at.toISOString(), editedAt: null, deletedAt: null } },
+    { message: { id, roomId, seq: 0, senderId, body, clientMsgId, createdAt: at.toISOString(), editedAt: null, deletedAt: null, rev: 0, reactions: [] } },
     at,
   );
   return { roomId, senderId, body, clientMsgId, id, at, event };
@@ -85,6 +53,8 @@ interface SendRow {
   o_edited_at: Date | null;
   o_deleted_at: Date | null;
   o_sender_name: string | null;
+  o_rev: string;
+  o_reactions: MessageRow['reactions'];
 }
 
 function sendResult(e: SendEntry, row: SendRow | undefined): SendResult | undefined {
@@ -101,6 +71,8 @@ function sendResult(e: SendEntry, row: SendRow | undefined): SendResult | undefi
       created_at: row.o_created_at,
       edited_at: row.o_edited_at,
       deleted_at: row.o_deleted_at,
+      rev: row.o_rev,
+      reactions: row.o_reactions,
       sender_name: row.o_sender_name,
     }),
   };
@@ -237,35 +209,27 @@ export class PgMessageRepository extends PgRepository implements MessageReposito
     return r[0] ? toMessage(r[0]) : undefined;
   }
 
-  private async update(sql: string, params: unknown[]): Promise<ChatMessage> {
-    return this.tx(async (c) => {
-      const r = await c.query<MessageRow>(
-        `WITH m AS (${sql} RETURNING *)
-         SELECT m.*, (SELECT u.display_name FROM users u WHERE u.id = m.sender_id AND u.deleted_at IS NULL) AS sender_name FROM m`,
-        params,
-      );
-      if (!r.rows[0]) throw new AppError('NOT_FOUND', 'no such message');
-      const message = toMessage(r.rows[0]);
-      const { senderName: _, ...plain } = message;
-      await c.query(...outboxInsert(messageUpdatedEvent(plain)));
-      return message;
-    });
-  }
-
   edit(roomId: string, seq: number, body: string): Promise<ChatMessage> {
-    return this.update('UPDATE messages SET body = $3, edited_at = now() WHERE room_id = $1 AND seq = $2 AND deleted_at IS NULL', [
-      roomId,
-      seq,
-      body,
-    ]);
+    return this.tx((c) => editIn(c, roomId, seq, body));
   }
 
-  softDelete(roomId: string, seq: number): Promise<ChatMessage> {
-    // The tombstone keeps its seq, so order and sync stay gap-free.
-    return this.update('UPDATE messages SET body = NULL, deleted_at = COALESCE(deleted_at, now()) WHERE room_id = $1 AND seq = $2', [
-      roomId,
-      seq,
-    ]);
+  softDelete(roomId: string, seq: number): Promise<ChatMessage | undefined> {
+    return this.tx((c) => softDeleteIn(c, roomId, seq));
+  }
+
+  react(roomId: string, seq: number, userId: string, emoji: string, op: ReactionOp): Promise<ReactionResult> {
+    return this.tx((c) => reactIn(c, roomId, seq, userId, emoji, op));
+  }
+
+  async changes(roomId: string, afterRev: number, limit: number): Promise<ChangesRead> {
+    // One statement, one snapshot: the room's rev and the messages agree (every rev up to it has committed).
+    const r = await this.rows<MessageRow & { last_rev: string }>(
+      `SELECT r.last_rev, x.* FROM rooms r
+       LEFT JOIN LATERAL (${MESSAGE_SELECT} WHERE m.room_id = r.id AND m.rev > $2 ORDER BY m.rev LIMIT $3) x ON true
+       WHERE r.id = $1`,
+      [roomId, afterRev, limit],
+    );
+    return { lastRev: Number(r[0]?.last_rev ?? 0), messages: r.filter((row) => row.id !== null).map(toMessage) };
   }
 
   async after(roomId: string, afterSeq: number, limit: number): Promise<ChatMessage[]> {

@@ -12,6 +12,7 @@ interface RoomRow {
   kind: RoomKind;
   created_at: Date;
   last_seq: string;
+  last_rev: string;
   read_seq: string;
   unread: string;
   members: Member[];
@@ -24,6 +25,7 @@ function toRoom(r: RoomRow): Room {
     kind: r.kind,
     createdAt: r.created_at.toISOString(),
     lastSeq: Number(r.last_seq),
+    lastRev: Number(r.last_rev),
     unreadCount: Number(r.unread),
     readSeq: Number(r.read_seq),
     members: r.members,
@@ -32,7 +34,7 @@ function toRoom(r: RoomRow): Room {
 
 /** A room as one member sees it: their read marker and unread count (others' live messages past it). */
 const ROOM_SELECT = `
-  SELECT r.id, r.name, r.kind, r.created_at, r.last_seq, me.read_seq,
+  SELECT r.id, r.name, r.kind, r.created_at, r.last_seq, r.last_rev, me.read_seq,
     (SELECT count(*) FROM messages m
        WHERE m.room_id = r.id AND m.seq > me.read_seq AND m.sender_id <> me.user_id AND m.deleted_at IS NULL) AS unread,
     (SELECT json_agg(json_build_object('userId', x.user_id, 'role', x.role, 'displayName', u.display_name) ORDER BY x.joined_at, x.user_id)
@@ -44,7 +46,7 @@ const ROOM_VIEWS_SELECT = `
   WITH mem AS (
     SELECT coalesce(json_agg(json_build_object('userId', x.user_id, 'role', x.role, 'displayName', u.display_name) ORDER BY x.joined_at, x.user_id), '[]') AS members
     FROM members x LEFT JOIN users u ON u.id = x.user_id AND u.deleted_at IS NULL WHERE x.room_id = $1)
-  SELECT me.user_id AS viewer_id, r.id, r.name, r.kind, r.created_at, r.last_seq, me.read_seq,
+  SELECT me.user_id AS viewer_id, r.id, r.name, r.kind, r.created_at, r.last_seq, r.last_rev, me.read_seq,
     (SELECT count(*) FROM messages m
        WHERE m.room_id = r.id AND m.seq > me.read_seq AND m.sender_id <> me.user_id AND m.deleted_at IS NULL) AS unread,
     mem.members

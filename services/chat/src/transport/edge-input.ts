@@ -1,4 +1,4 @@
-import { AppError, roomIdParamSchema, seqParamSchema, uuidSchema } from '@converge/protocol';
+import { AppError, emojiSchema, parseOrThrow, roomIdParamSchema, seqParamSchema, uuidSchema } from '@converge/protocol';
 
 /**
  * Path and argument values that REST and GraphQL hand the domain, parsed once at the edge.
@@ -21,4 +21,9 @@ export function memberIdOf(raw: unknown): string {
   const r = uuidSchema.safeParse(raw);
   if (!r.success) throw new AppError('NOT_FOUND', 'no such member');
   return r.data;
+}
+
+/** An emoji names something a client chose, not a stored thing: a malformed one is VALIDATION_FAILED. */
+export function emojiOf(raw: unknown): string {
+  return parseOrThrow(emojiSchema, raw);
 }

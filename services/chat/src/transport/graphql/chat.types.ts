@@ -29,6 +29,9 @@ export class RoomType {
   @Field(() => Int)
   lastSeq!: number;
 
+  @Field(() => Int, { description: "The room's change counter: the rev of its latest message change" })
+  lastRev!: number;
+
   @Field(() => Int)
   unreadCount!: number;
 
@@ -37,6 +40,18 @@ export class RoomType {
 
   @Field(() => [MemberType])
   members!: MemberType[];
+}
+
+@ObjectType('Reaction')
+export class ReactionType {
+  @Field()
+  emoji!: string;
+
+  @Field(() => Int, { description: 'Exact' })
+  count!: number;
+
+  @Field(() => [ID], { description: 'The first 20 who reacted, in order' })
+  userIds!: string[];
 }
 
 @ObjectType('Message')
@@ -70,6 +85,12 @@ export class MessageType {
 
   @Field(() => String, { nullable: true })
   deletedAt!: string | null;
+
+  @Field(() => Int, { description: "The room's rev at this message's latest change (create, edit, delete, reaction)" })
+  rev!: number;
+
+  @Field(() => [ReactionType], { description: 'In order of first use' })
+  reactions!: ReactionType[];
 }
 
 @ObjectType('MessagePage')
@@ -79,6 +100,18 @@ export class MessagePageType {
 
   @Field()
   hasMore!: boolean;
+}
+
+@ObjectType('ChangesPage')
+export class ChangesPageType {
+  @Field(() => [MessageType], { description: 'Each changed message once, in its latest state, in rev order' })
+  messages!: MessageType[];
+
+  @Field()
+  hasMore!: boolean;
+
+  @Field(() => Int, { description: "The room's current rev" })
+  lastRev!: number;
 }
 
 @ObjectType('Presence')

@@ -1,5 +1,6 @@
 import {
   addMemberBodySchema,
+  changesQuerySchema,
   createRoomBodySchema,
   editMessageBodySchema,
   historyQuerySchema,
@@ -13,9 +14,9 @@ import type { ChatMetrics } from '../../chat.metrics';
 import { countedSend } from '../../chat.metrics';
 import type { ChatService } from '../../domain/chat.service';
 import type { ChatMessage } from '../../domain/ports';
-import { memberIdOf, roomIdOf, seqOf } from '../edge-input';
+import { emojiOf, memberIdOf, roomIdOf, seqOf } from '../edge-input';
 import { definedOnly, type GraphQLContext } from './graphql.context';
-import { MemberType, MessagePageType, MessageType, PresenceType, RoomType } from './chat.types';
+import { ChangesPageType, MemberType, MessagePageType, MessageType, PresenceType, RoomType } from './chat.types';
 import type { RoomEventBus } from './room-event.bus';
 
 export const messageAddedTopic = (roomId: string) => `messageAdded:${roomId}`;
@@ -63,6 +64,18 @@ export class RoomsResolver {
   ): Promise<MessagePageType> {
     const me = (await ctx.caller()).userId;
     return this.deps.chat.history(me, roomIdOf(roomId), parseOrThrow(historyQuerySchema, definedOnly({ after, before, limit })));
+  }
+
+  @Query(() => ChangesPageType, { description: 'The changes feed: every message changed after afterRev, in rev order, each once in its latest state' })
+  async changes(
+    @Arg('roomId', () => ID) roomId: string,
+    @Arg('afterRev', () => Int) afterRev: number,
+    @Ctx() ctx: GraphQLContext,
+    @Arg('limit', () => Int, { nullable: true }) limit?: number,
+  ): Promise<ChangesPageType> {
+    const me = (await ctx.caller()).userId;
+    const id = roomIdOf(roomId);
+    return this.deps.chat.changes(me, { roomId: id, ...parseOrThrow(changesQuerySchema, definedOnly({ afterRev, limit })) });
   }
 
   @Query(() => [PresenceType], { description: 'Which members of the room are online' })
@@ -136,6 +149,28 @@ export class RoomsResolver {
     return true;
   }
 
+  @Mutation(() => MessageType, { description: 'Idempotent; at most 20 distinct emoji per message' })
+  async addReaction(
+    @Arg('roomId', () => ID) roomId: string,
+    @Arg('seq', () => Int) seq: number,
+    @Arg('emoji', () => String) emoji: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<MessageType> {
+    const me = (await ctx.caller()).userId;
+    return this.deps.chat.react(me, roomIdOf(roomId), seqOf(seq), emojiOf(emoji), 'add');
+  }
+
+  @Mutation(() => MessageType, { description: 'Idempotent' })
+  async removeReaction(
+    @Arg('roomId', () => ID) roomId: string,
+    @Arg('seq', () => Int) seq: number,
+    @Arg('emoji', () => String) emoji: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<MessageType> {
+    const me = (await ctx.caller()).userId;
+    return this.deps.chat.react(me, roomIdOf(roomId), seqOf(seq), emojiOf(emoji), 'remove');
+  }
+
   @Mutation(() => Boolean, { description: 'Moves the read marker forward only' })
   async markRead(@Arg('roomId', () => ID) roomId: string, @Arg('seq', () => Int) seq: number, @Ctx() ctx: GraphQLContext): Promise<boolean> {
     const me = (await ctx.caller()).userId;
@@ -152,7 +187,7 @@ export class RoomsResolver {
   }
 
   @Subscription(() => MessageType, {
-    description: 'Edits and deletes in a room (members only)',
+    description: 'Edits, deletes and reaction changes in a room (members only), each with its rev',
     subscribe: ({ args, context }) => subscribeTo(messageUpdatedTopic, args.roomId, context as GraphQLContext),
   })
   messageUpdated(@Arg('roomId', () => ID) _roomId: string, @Root() message: ChatMessage): MessageType {

@@ -12,6 +12,7 @@ import {
   Param,
   Patch,
   Post,
+  Put,
   Query,
   Res,
   UseGuards,
@@ -19,6 +20,7 @@ import {
 import type { Request, Response } from 'express';
 import {
   addMemberBodySchema,
+  changesQuerySchema,
   createRoomBodySchema,
   editMessageBodySchema,
   historyQuerySchema,
@@ -31,10 +33,10 @@ import {
   sendMessageBodySchema,
 } from '@converge/protocol';
 import { CHAT_METRICS, type ChatMetrics, countedSend } from '../../chat.metrics';
-import { ChatService, type MessagePageOut } from '../../domain/chat.service';
+import { type ChangesPageOut, ChatService, type MessagePageOut } from '../../domain/chat.service';
 import type { ChatMessage } from '../../domain/ports';
 import { bearer, type Identity, TokenVerifier } from '../../auth/token-verifier';
-import { memberIdOf, roomIdOf, seqOf } from '../edge-input';
+import { emojiOf, memberIdOf, roomIdOf, seqOf } from '../edge-input';
 
 type AuthedRequest = Request & { caller?: Identity };
 
@@ -121,6 +123,24 @@ export class RoomsController {
   @HttpCode(204)
   async remove(@CallerId() me: string, @Param('id') id: string, @Param('seq') seq: string): Promise<void> {
     await this.chat.delete(me, roomIdOf(id), seqOf(seq));
+  }
+
+  @Get(':id/changes')
+  changes(@CallerId() me: string, @Param('id') id: string, @Query() query: Record<string, unknown>): Promise<ChangesPageOut> {
+    const roomId = roomIdOf(id);
+    return this.chat.changes(me, { roomId, ...parseOrThrow(changesQuerySchema, query) });
+  }
+
+  @Put(':id/messages/:seq/reactions/:emoji')
+  @HttpCode(204)
+  async react(@CallerId() me: string, @Param('id') id: string, @Param('seq') seq: string, @Param('emoji') emoji: string): Promise<void> {
+    await this.chat.react(me, roomIdOf(id), seqOf(seq), emojiOf(emoji), 'add');
+  }
+
+  @Delete(':id/messages/:seq/reactions/:emoji')
+  @HttpCode(204)
+  async unreact(@CallerId() me: string, @Param('id') id: string, @Param('seq') seq: string, @Param('emoji') emoji: string): Promise<void> {
+    await this.chat.react(me, roomIdOf(id), seqOf(seq), emojiOf(emoji), 'remove');
   }
 
   /** Beyond the contract: which members are online (members only, like everything under a room). */

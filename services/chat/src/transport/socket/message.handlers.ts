@@ -3,7 +3,7 @@ import { countedSend } from '../../chat.metrics';
 import type { HandlerDeps } from './handler.deps';
 import type { ChatSocket } from './socket.types';
 
-/** message:* events: the payload arrives parsed; the use case persists, then broadcasts; the result is the ack. */
+/** message:* and reaction:* events: the payload arrives parsed; the use case persists, then broadcasts; the result is the ack. */
 export function registerMessageHandlers(socket: ChatSocket, d: HandlerDeps): void {
   const ackLatency = (a: Ack<object>, t0: number) =>
     d.metrics.ackLatency.observe({ result: a.ok ? 'ok' : a.error.code }, (performance.now() - t0) / 1000);
@@ -26,4 +26,12 @@ export function registerMessageHandlers(socket: ChatSocket, d: HandlerDeps): voi
     await d.chat.delete(userId, roomId, seq);
     return {};
   });
+
+  d.handle(socket, ClientEvent.ReactionAdd, async ({ roomId, seq, emoji }, { userId }) => ({
+    message: await d.chat.react(userId, roomId, seq, emoji, 'add'),
+  }));
+
+  d.handle(socket, ClientEvent.ReactionRemove, async ({ roomId, seq, emoji }, { userId }) => ({
+    message: await d.chat.react(userId, roomId, seq, emoji, 'remove'),
+  }));
 }
