@@ -187,9 +187,12 @@ test('member changes flooded by one admin end in 429 RATE_LIMITED with Retry-Aft
   const budget = DEFAULT_LIMITS['room:members'].burst;
   const adds = await Promise.all(Array.from({ length: budget - 10 }, (_, i) => rest(i % 2 ? pods.a.url : pods.b.url, 'POST', `/rooms/${room}/members`, u.token, { userId: randomUUID() })));
   assert.deepEqual([...new Set(adds.map((r) => r.status))], [201]);
-  // Adds and removals share one budget: ten of the removals fit in it, the rest are refused.
+  // Adds and removals share one budget: at most the ten left of it admit removals, the rest are
+  // refused. Fewer than ten may fit: a pod that leased points ahead while the bucket was far from
+  // empty (limits/token-lease.ts) and did not spend them all refuses early by what it holds.
   const removals = await Promise.all(adds.map((r, i) => rest(i % 2 ? pods.a.url : pods.b.url, 'DELETE', `/rooms/${room}/members/${r.body.userId}`, u.token)));
-  assert.equal(assertRestLimited('member removals', removals, 204), 10);
+  const removed = assertRestLimited('member removals', removals, 204);
+  assert.ok(removed >= 1 && removed <= 10, `removals admitted: ${removed} (the ten left of the budget, less what the pods leased and did not spend)`);
   const more = await rest(pods.a.url, 'POST', `/rooms/${room}/members`, u.token, { userId: randomUUID() });
   assert.equal(more.status, 429);
   const added = await rest(pods.b.url, 'POST', `/rooms/${vRoom}/members`, v.token, { userId: randomUUID() });
