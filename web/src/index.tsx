@@ -25,6 +25,14 @@ const store = createAppStore({
     setItem: (key, value) => sessionStorage.setItem(key, value),
     removeItem: (key) => sessionStorage.removeItem(key),
   },
+  // Drafts and the theme outlive the tab (unlike the session): localStorage, read lazily (it throws
+  // when disabled, which both tolerate).
+  local: () => localStorage,
+  applyTheme: (choice) => {
+    const root = document.documentElement;
+    if (choice === 'system') delete root.dataset.theme;
+    else root.dataset.theme = choice;
+  },
 });
 // Every REST call carries the session's access token and refreshes it once on a 401.
 useTokenSource({ accessToken: store.session.accessToken, refresh: store.session.refresh });
