@@ -69,10 +69,11 @@ test('only http(s) and mailto addresses become links', () => {
   for (const bad of ['[x](javascript:alert(1))', '[x](JaVaScRiPt:alert(1))', '[x](data:text/html,hi)', '[x](vbscript:x)', '<javascript:alert(1)>', '[x](/relative)', '[x](//evil.example)', '[x](java\tscript:alert(1))']) {
     assert.deepEqual(hrefs(parseMessage(bad)), [], bad);
   }
-  assert.deepEqual(hrefs(parseMessage('<https://a.example/x> and mail@b.example and www.example.org')), [
+  assert.deepEqual(hrefs(parseMessage('<https://a.example/x>, [mail](mailto:mail@b.example), www.example.org and **https://c.example/y**')), [
     'https://a.example/x',
     'mailto:mail@b.example',
-    'http://www.example.org/',
+    'https://www.example.org/',
+    'https://c.example/y',
   ]);
   assert.equal(safeHref('mailto:a@b.c'), 'mailto:a@b.c');
   assert.equal(safeHref('ftp://x.y/'), null);
@@ -91,4 +92,11 @@ test('hostile input parses quickly and never throws', () => {
 
 test('bare words that only look like domains stay text', () => {
   assert.deepEqual(hrefs(parseMessage('see readme.md and main.py')), []);
+});
+
+test('a message with more formatting than anyone means shows as written', () => {
+  const text = '*a'.repeat(2000);
+  assert.deepEqual(parseMessage(text), [{ t: 'p', children: [{ t: 'text', text }] }]);
+  assert.equal(parseMessage('**a** '.repeat(50)).length, 1);
+  assert.ok(parseMessage('**a** '.repeat(50))[0]!.t === 'p');
 });

@@ -1,18 +1,21 @@
 import { createMemo, For, Show } from 'solid-js';
 import { linkify } from '../lib/linkify';
+import { renderBlocks } from '../lib/markdown-dom';
 import { parser } from '../lib/markdown-loader';
-import { MarkdownBlock } from './MarkdownBlock';
 
 /**
  * Message text, formatted (a Markdown subset, lib/markdown.ts) once the formatter has loaded, plain
  * before. Either way it is built from text nodes and a fixed set of elements, never from HTML; links
- * are http(s) (and mailto when formatted) and open in a new tab without a reference to this window.
+ * are http(s) (or mailto, when written as a link) and open in a new tab without a reference to this window.
  */
 export function MessageText(props: { text: string }) {
-  const blocks = createMemo(() => parser()?.(props.text) ?? null);
+  const formatted = createMemo(() => {
+    const parse = parser();
+    return parse ? Array.from(renderBlocks(parse(props.text)).childNodes) : null;
+  });
   return (
-    <Show when={blocks()} fallback={plain(props.text)}>
-      {(b) => <For each={b()}>{(block) => <MarkdownBlock node={block} />}</For>}
+    <Show when={formatted()} fallback={plain(props.text)}>
+      {(nodes) => nodes()}
     </Show>
   );
 }

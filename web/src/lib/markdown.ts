@@ -8,6 +8,7 @@
 // marked overflows the stack on 2000 nested "> " or "1. ", and micromark takes 100-370 ms on some.
 // It is loaded lazily (see markdown-loader.ts), so the first screen does not wait for its 41 KB gz.
 import MarkdownIt from 'markdown-it';
+import { linkify } from './linkify';
 
 export type Inline =
   | { t: 'text'; text: string }
@@ -36,19 +37,13 @@ export function safeHref(raw: string): string | null {
 // The 'zero' preset has every rule off; we turn on only the subset a chat needs. No headings, tables,
 // images, rules or indented code: in a chat, "# 1" or four leading spaces are rarely meant as markup.
 // maxNesting (20 in this preset) turns deeper quotes and lists into text instead of recursing.
-const md = new MarkdownIt('zero', { html: false, linkify: true, breaks: true, typographer: false });
-md.enable(['blockquote', 'list', 'fence', 'paragraph', 'newline', 'escape', 'backticks', 'strikethrough', 'emphasis', 'link', 'autolink', 'entity', 'linkify']);
+// Bare URLs are found by our own linkify (http(s) and www., as before formatting existed), not by
+// markdown-it's linkify-it: that one tests every text token against very large expressions, and was
+// half the parse time of a hostile message (2000 emphasis runs), and links "readme.md" too.
+const md = new MarkdownIt('zero', { html: false, linkify: false, breaks: true, typographer: false });
+md.enable(['blockquote', 'list', 'fence', 'paragraph', 'newline', 'escape', 'backticks', 'strikethrough', 'emphasis', 'link', 'autolink', 'entity']);
 // A link whose address we would not follow is not a link at all: its text stays as written.
 md.validateLink = (url) => safeHref(url) !== null;
-// Bare addresses: "www.example.org" and "a@b.org" become links, but not every word with a dot that
-// ends like a country domain ("readme.md", "main.py"): see isBareLinkAllowed.
-md.linkify.set({ fuzzyLink: true, fuzzyEmail: true });
-
-/** A link linkify found without a scheme is kept only when it starts with www. or is an e-mail. */
-function isBareLinkAllowed(text: string): boolean {
-  return /^(https?:\/\/|mailto:|www\.)/i.test(text) || /^[^\s@]+@[^\s@]+$/.test(text);
-}
-
 type Token = ReturnType<typeof md.parse>[number];
 
 function inlines(tokens: Token[]): Inline[] {
@@ -63,7 +58,7 @@ function inlines(tokens: Token[]): Inline[] {
     if (last?.t === 'text') last.text += text;
     else list.push({ t: 'text', text });
   };
-  for (const [i, tok] of tokens.entries()) {
+  for (const tok of tokens) {
     switch (tok.type) {
       case 'text':
       case 'text_special':
@@ -89,8 +84,7 @@ function inlines(tokens: Token[]): Inline[] {
       }
       case 'link_open': {
         const href = safeHref(String(tok.attrGet('href') ?? ''));
-        const bare = tok.markup === 'linkify' && !isBareLinkAllowed(tokens[i + 1]?.content ?? '');
-        if (href && !bare) {
+        if (href) {
           const node = { t: 'link', href, children: [] } as Inline & { children: Inline[] };
           out().push(node);
           stack.push({ node, close: 'link_close' });
@@ -111,11 +105,48 @@ function inlines(tokens: Token[]): Inline[] {
         pushText(tok.content);
     }
   }
-  return root;
+  return withBareLinks(root);
+}
+
+/** Text outside links and code, with its bare http(s) and www. URLs made links (lib/linkify.ts). */
+function withBareLinks(list: Inline[]): Inline[] {
+  return list.flatMap((n): Inline[] => {
+    if (n.t === 'text') {
+      return linkify(n.text).map((part) =>
+        part.kind === 'link' ? { t: 'link', href: part.href, children: [{ t: 'text', text: part.text }] } : { t: 'text', text: part.text },
+      );
+    }
+    if (n.t === 'strong' || n.t === 'em' || n.t === 'del') return [{ t: n.t, children: withBareLinks(n.children) }];
+    return [n];
+  });
+}
+
+/**
+ * More formatted elements than this in one message and it is shown as written, as plain text. No one
+ * means 1000 emphases in a 4000-character message, and the browser's first layout of that many inline
+ * boxes is a long task (70-90 ms measured on the CI box) where one text node takes a few ms.
+ */
+export const MAX_ELEMENTS = 400;
+
+function elementCount(blocks: Block[]): number {
+  const inl = (list: Inline[]): number => list.reduce((n, c) => n + (c.t === 'text' ? 0 : 1 + ('children' in c ? inl(c.children) : 0)), 0);
+  return blocks.reduce(
+    (n, b) => n + 1 + (b.t === 'p' ? inl(b.children) : b.t === 'quote' ? elementCount(b.children) : b.t === 'list' ? b.items.reduce((m, item) => m + 1 + elementCount(item), 0) : 0),
+    0,
+  );
 }
 
 /** Parses a message body into the formatting tree (pure: the same text gives the same tree). */
 export function parseMessage(text: string): Block[] {
+  const plain: Block[] = [{ t: 'p', children: withBareLinks([{ t: 'text', text }]) }];
+  // Checked before parsing too: emphasis delimiters are what make markdown-it slow (2000 of them:
+  // ~20 ms cold in the browser), and that many could only make more elements than the limit.
+  if ((text.match(/[*_~]/g)?.length ?? 0) > 2 * MAX_ELEMENTS) return plain;
+  const blocks = parseBlocks(text);
+  return elementCount(blocks) > MAX_ELEMENTS ? plain : blocks;
+}
+
+function parseBlocks(text: string): Block[] {
   const tokens = md.parse(text, {});
   const root: Block[] = [];
   type Frame = { blocks: Block[]; list?: Extract<Block, { t: 'list' }> };
