@@ -46,7 +46,8 @@ test('tokens refresh transparently; a revoked session goes back to login with a 
     body: JSON.stringify({ refreshToken: stash['converge.refreshToken'] }),
   });
   assert.equal(res.status, 204);
-  await alice.page.waitForURL(/\/login$/, { timeout: (TTL + 5) * 1000 });
+  // Back on the login page, which remembers the room she was in (?next=/c/<id>) for after sign-in.
+  await alice.page.waitForURL(new RegExp(`/login\\?next=${encodeURIComponent(`/c/${roomId}`)}$`), { timeout: (TTL + 5) * 1000 });
   await alice.page.getByRole('status').filter({ hasText: 'Your session has ended' }).waitFor();
   assert.equal(await alice.page.evaluate(() => sessionStorage.getItem('converge.refreshToken')), null);
   assert.deepEqual(alice.errors, []);

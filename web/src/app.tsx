@@ -1,4 +1,5 @@
 import { createEffect, Match, on, onMount, Show, Switch } from 'solid-js';
+import { loginPath, returnPath } from './lib/return-to';
 import { navigate, route } from './lib/router';
 import { ChatRoute } from './routes/ChatRoute';
 import { LoginRoute } from './routes/LoginRoute';
@@ -22,12 +23,17 @@ export function App() {
     ),
   );
 
-  // Signed out: only the login and register pages. Signed in: never those.
+  // Signed out: only the login and register pages, remembering the room the user was opening (a
+  // shared link, a reload after the session ended). Signed in: never those; back to that room.
   createEffect(() => {
     const status = session.state.status;
-    const r = route().name;
-    if (status === 'signedOut' && r !== 'login' && r !== 'register') navigate('/login', { replace: true });
-    if (status === 'signedIn' && (r === 'login' || r === 'register')) navigate('/', { replace: true });
+    const r = route();
+    if (status === 'signedOut' && r.name !== 'login' && r.name !== 'register') {
+      navigate(loginPath('/login', r.name === 'room' ? location.pathname : null), { replace: true });
+    }
+    if (status === 'signedIn' && (r.name === 'login' || r.name === 'register')) {
+      navigate(returnPath(location.search) ?? '/', { replace: true });
+    }
   });
 
   return (

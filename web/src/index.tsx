@@ -1,6 +1,7 @@
 import { render } from 'solid-js/web';
 import { App } from './app';
 import { api, useTokenSource } from './lib/api';
+import { loadMarkdown } from './lib/markdown-loader';
 import { navigate, route } from './lib/router';
 import { createChatSocket } from './lib/socket';
 import { createAppStore, StoreContext } from './store';
@@ -24,9 +25,19 @@ const store = createAppStore({
     setItem: (key, value) => sessionStorage.setItem(key, value),
     removeItem: (key) => sessionStorage.removeItem(key),
   },
+  // Drafts and the theme outlive the tab (unlike the session): localStorage, read lazily (it throws
+  // when disabled, which both tolerate).
+  local: () => localStorage,
+  applyTheme: (choice) => {
+    const root = document.documentElement;
+    if (choice === 'system') delete root.dataset.theme;
+    else root.dataset.theme = choice;
+  },
 });
 // Every REST call carries the session's access token and refreshes it once on a 401.
 useTokenSource({ accessToken: store.session.accessToken, refresh: store.session.refresh });
+// The formatter's chunk, fetched alongside the first screen rather than when the first message shows.
+loadMarkdown();
 
 render(
   () => (

@@ -1,13 +1,21 @@
 import { Show } from 'solid-js';
-import { hueOf, initials } from '../lib/format';
+import { avatarColor } from '../lib/avatar-color';
+import { initials } from '../lib/format';
 
-/** Initials on a colour that is stable per id; a presence dot when `online` is known. */
-export function Avatar(props: { id: string; name: string; size?: 'sm' | 'md' | 'lg'; online?: boolean | undefined }) {
+/**
+ * Initials on a colour that is stable per id (lib/avatar-color.ts); a presence dot when `online` is
+ * given: true / false, or null for "not known now" (we are offline ourselves).
+ */
+export function Avatar(props: { id: string; name: string; size?: 'sm' | 'md' | 'lg'; online?: boolean | null | undefined }) {
   return (
-    <span class={`avatar avatar--${props.size ?? 'md'}`} style={{ '--hue': String(hueOf(props.id)) }} aria-hidden="true">
+    <span class={`avatar avatar--${props.size ?? 'md'}`} style={{ '--avatar-bg': avatarColor(props.id) }} aria-hidden="true">
       {initials(props.name)}
       <Show when={props.online !== undefined}>
-        <span class="presence" classList={{ 'presence--on': props.online === true }} data-online={String(props.online)} />
+        <span
+          class="presence"
+          classList={{ 'presence--on': props.online === true, 'presence--unknown': props.online === null }}
+          data-online={props.online === null ? 'unknown' : String(props.online)}
+        />
       </Show>
     </span>
   );

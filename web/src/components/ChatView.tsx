@@ -1,4 +1,5 @@
-import { createSignal, Show } from 'solid-js';
+import { createSignal, onMount, Show } from 'solid-js';
+import { count } from '../lib/plural';
 import { navigate } from '../lib/router';
 import { useStore } from '../store';
 import { Avatar } from './Avatar';
@@ -10,9 +11,11 @@ import { TypingIndicator } from './TypingIndicator';
 
 /** One open conversation: header, messages, typing line and the composer. */
 export function ChatView(props: { roomId: string }) {
-  const { rooms } = useStore();
+  const { connection, rooms, users } = useStore();
   const [settingsOpen, setSettingsOpen] = createSignal(false);
   const rv = () => rooms.get(props.roomId);
+  // Names may have changed since they were cached (there is no event for it): look again on open.
+  onMount(() => users.refresh(rv()?.room.members.map((m) => m.userId) ?? []));
   const other = () => {
     const v = rv();
     return v && v.room.kind === 'direct' ? rooms.otherMember(v) : undefined;
@@ -20,8 +23,10 @@ export function ChatView(props: { roomId: string }) {
   const subtitle = () => {
     const v = rv();
     if (!v) return '';
-    if (v.room.kind === 'group') return `${v.room.members.length} members`;
+    if (v.room.kind === 'group') return count(v.room.members.length, 'member', 'members');
     const o = other();
+    // While we are disconnected nobody's presence reaches us: what we last knew may be stale.
+    if (o && connection.state.status !== 'connected') return 'Status unknown while you are offline';
     if (!o || rooms.presence[o] === undefined) return 'Direct message';
     return rooms.presence[o] ? 'Online' : 'Offline';
   };
@@ -50,7 +55,7 @@ export function ChatView(props: { roomId: string }) {
             <Avatar
               id={other() ?? props.roomId}
               name={rooms.title(view())}
-              online={other() !== undefined ? rooms.presence[other()!] : undefined}
+              online={other() === undefined ? undefined : connection.state.status !== 'connected' ? null : rooms.presence[other()!]}
             />
             <div class="chat__titles">
               <h2 class="chat__title" data-testid="chat-title">

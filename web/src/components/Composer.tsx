@@ -3,8 +3,6 @@ import { useStore } from '../store';
 import { Icon } from './Icon';
 
 const MAX_CHARS = 4000;
-/** Unsent text per room, kept while the user looks at other rooms. */
-const drafts = new Map<string, string>();
 
 function charCount(s: string): number {
   let n = 0;
@@ -14,9 +12,10 @@ function charCount(s: string): number {
 
 /** The message box: Enter sends, Shift+Enter starts a new line; grows with its text. */
 export function Composer(props: { roomId: string }) {
-  const { live, messages } = useStore();
+  const { drafts, live, messages, session } = useStore();
   let input!: HTMLTextAreaElement;
-  const [text, setText] = createSignal(drafts.get(props.roomId) ?? '');
+  // Unsent text survives switching rooms and reloading the page (lib/drafts.ts).
+  const [text, setText] = createSignal(drafts.get(session.me(), props.roomId));
   let idle: ReturnType<typeof setTimeout> | undefined;
   const count = () => charCount(text().trim());
   const tooLong = () => count() > MAX_CHARS;
@@ -28,7 +27,7 @@ export function Composer(props: { roomId: string }) {
 
   const update = (value: string) => {
     setText(value);
-    drafts.set(props.roomId, value);
+    drafts.set(session.me(), props.roomId, value);
     grow();
     clearTimeout(idle);
     if (value.trim()) {

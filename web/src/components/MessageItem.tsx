@@ -64,9 +64,9 @@ export function MessageItem(props: MessageItemProps) {
           <Show
             when={editing()}
             fallback={
-              <p class="msg__text" data-testid="message-text">
+              <div class="msg__text" data-testid="message-text">
                 <MessageText text={props.message.body ?? ''} />
-              </p>
+              </div>
             }
           >
             <EditBox

@@ -1,11 +1,14 @@
 import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
 import { dayKey } from '../lib/format';
+import { count } from '../lib/plural';
+import { firstUnreadSeq } from '../lib/unread';
 import { useStore } from '../store';
 import { DaySeparator } from './DaySeparator';
 import { Icon } from './Icon';
 import { MessageItem } from './MessageItem';
 import { PendingItem } from './PendingItem';
 import { SeenBy } from './SeenBy';
+import { UnreadLine } from './UnreadLine';
 
 /** Within this many pixels of the end the list counts as "at the bottom" and follows new messages. */
 const STICK_PX = 48;
@@ -13,6 +16,8 @@ const STICK_PX = 48;
 const PREFETCH_PX = 600;
 /** Consecutive messages from one sender within this gap share a header. */
 const GROUP_MS = 5 * 60_000;
+/** Pages the jump to the first unread may load before it gives up (50 each). */
+const JUMP_MAX_PAGES = 40;
 
 /**
  * The conversation: history upward on demand (keeping the reader's place), sticking to the bottom
@@ -34,6 +39,30 @@ export function MessageList(props: { roomId: string }) {
   const isAdmin = () => {
     const v = rv();
     return v ? rooms.isAdmin(v) : false;
+  };
+  // The reader's marker as it was when the room was opened: the "New messages" line stays where it
+  // was put, even though reading moves the marker at once.
+  const openedUnread = rv()?.unread ?? 0;
+  const openedReadSeq = rv()?.room.readSeq ?? 0;
+  const [unreadSeen, setUnreadSeen] = createSignal(false);
+  /** The first unread message's seq, once it is loaded (an older one may still be a page away). */
+  const unreadSeq = createMemo(() => {
+    if (openedUnread === 0) return null;
+    const l = list();
+    const t = thread();
+    if (!t?.loaded || (t.hasMore && (l[0]?.seq ?? 0) > openedReadSeq + 1)) return null;
+    return firstUnreadSeq(l, openedReadSeq, me());
+  });
+  let unreadEl: HTMLElement | undefined;
+  let unreadObserver: IntersectionObserver | undefined;
+  const watchUnread = (el: HTMLElement) => {
+    unreadEl = el;
+    unreadObserver?.observe(el);
+  };
+  const jumpToUnread = async () => {
+    for (let i = 0; i < JUMP_MAX_PAGES && unreadSeq() === null && thread()?.hasMore; i++) await messages.loadOlder(props.roomId);
+    setUnreadSeen(true);
+    queueMicrotask(() => unreadEl?.scrollIntoView({ block: 'start' }));
   };
   const lastOwnSeq = createMemo(() => {
     const l = list();
@@ -76,6 +105,12 @@ export function MessageList(props: { roomId: string }) {
     });
     resize.observe(content);
     onCleanup(() => resize.disconnect());
+    // Once the "New messages" line has been in view, the button that jumps to it has done its job.
+    unreadObserver = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) setUnreadSeen(true);
+    }, { root: scroller });
+    if (unreadEl) unreadObserver.observe(unreadEl);
+    onCleanup(() => unreadObserver?.disconnect());
     const onVis = () => setVisible(document.visibilityState === 'visible');
     document.addEventListener('visibilitychange', onVis);
     onCleanup(() => document.removeEventListener('visibilitychange', onVis));
@@ -170,6 +205,9 @@ export function MessageList(props: { roomId: string }) {
                 <Show when={showDay(i())}>
                   <DaySeparator iso={m.createdAt} />
                 </Show>
+                <Show when={m.seq === unreadSeq()}>
+                  <UnreadLine ref={watchUnread} />
+                </Show>
                 <MessageItem
                   roomId={props.roomId}
                   message={m}
@@ -186,9 +224,15 @@ export function MessageList(props: { roomId: string }) {
           <For each={pending()}>{(p) => <PendingItem pending={p} />}</For>
         </div>
       </div>
+      <Show when={openedUnread > 0 && !unreadSeen()}>
+        <button type="button" class="jump-unread" data-testid="jump-to-unread" onClick={() => void jumpToUnread()}>
+          <Icon name="up" size={16} />
+          Jump to first unread ({count(openedUnread, 'message', 'messages')})
+        </button>
+      </Show>
       <Show when={newCount() > 0}>
         <button type="button" class="pill" data-testid="new-messages-pill" onClick={() => scrollToBottom(true)}>
-          {newCount() === 1 ? '1 new message' : `${newCount()} new messages`}
+          {count(newCount(), 'new message', 'new messages')}
           <Icon name="down" size={16} />
         </button>
       </Show>

@@ -18,9 +18,9 @@ export function PendingItem(props: { pending: PendingMessage }) {
       data-state={props.pending.state}
     >
       <div class="msg__bubble">
-        <p class="msg__text" data-testid="message-text">
+        <div class="msg__text" data-testid="message-text">
           <MessageText text={props.pending.body} />
-        </p>
+        </div>
         <div class="msg__meta">
           <Show when={failed()} fallback={<span class="msg__status">Sending…</span>}>
             <span class="msg__status msg__status--failed">{props.pending.error ?? 'Not sent'}</span>

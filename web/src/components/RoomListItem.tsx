@@ -7,12 +7,15 @@ import { Avatar } from './Avatar';
 
 /** A row of the room list: avatar (with presence for DMs), name, time, last message and unread badge. */
 export function RoomListItem(props: { view: RoomView; active: boolean }) {
-  const { rooms, session, users } = useStore();
+  const { connection, rooms, session, users } = useStore();
   const title = () => rooms.title(props.view);
   const other = () => (props.view.room.kind === 'direct' ? rooms.otherMember(props.view) : undefined);
   const online = () => {
     const o = other();
-    return o === undefined ? undefined : (rooms.presence[o] ?? false);
+    if (o === undefined) return undefined;
+    // Disconnected, we cannot know (presence events do not reach us): "unknown", not a stale "online".
+    if (connection.state.status !== 'connected') return null;
+    return rooms.presence[o] ?? false;
   };
   const preview = () => {
     const m = props.view.last;
@@ -45,7 +48,7 @@ export function RoomListItem(props: { view: RoomView; active: boolean }) {
         {/* The dot is decoration (the avatar is hidden from screen readers): say it in words too. */}
         <Show when={online() !== undefined}>
           <span class="sr-only" data-testid="presence-text">
-            {online() ? 'online' : 'offline'}
+            {online() === null ? 'status unknown' : online() ? 'online' : 'offline'}
           </span>
         </Show>
         <span class="room__body">

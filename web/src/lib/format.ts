@@ -51,10 +51,3 @@ export function initials(name: string): string {
   if (!parts.length) return '#';
   return (parts[0]! + (parts.length > 1 ? parts[parts.length - 1]! : '')).toUpperCase();
 }
-
-/** A stable hue per id, so a person keeps their avatar colour everywhere. */
-export function hueOf(id: string): number {
-  let h = 0;
-  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
-  return h % 360;
-}

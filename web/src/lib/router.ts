@@ -9,7 +9,8 @@ export type Route =
 
 // Paths: /login, /register, / (the room list), /c/<roomId> (a conversation).
 
-function parse(path: string): Route {
+function parse(pathAndQuery: string): Route {
+  const path = pathAndQuery.split('?')[0] ?? '';
   if (path === '/login') return { name: 'login' };
   if (path === '/register') return { name: 'register' };
   const m = /^\/c\/([0-9a-f-]{36})\/?$/i.exec(path);
@@ -23,7 +24,7 @@ window.addEventListener('popstate', () => setRoute(parse(location.pathname)));
 export { route };
 
 export function navigate(path: string, opts: { replace?: boolean } = {}): void {
-  if (location.pathname !== path) {
+  if (location.pathname + location.search !== path) {
     if (opts.replace) history.replaceState(null, '', path);
     else history.pushState(null, '', path);
   }

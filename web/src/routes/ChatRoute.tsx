@@ -21,6 +21,8 @@ export function ChatRoute() {
   onCleanup(() => (document.title = 'Converge'));
   return (
     <div class="shell" classList={{ 'shell--room': roomId() !== null }}>
+      {/* The page's one h1 (for screen readers' heading navigation); the conversation's title is an h2. */}
+      <h1 class="sr-only">Converge</h1>
       <ConnectionBanner />
       <div class="shell__panes">
         <aside class="sidebar" aria-label="Conversations">

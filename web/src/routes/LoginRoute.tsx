@@ -1,5 +1,7 @@
 import { createSignal, Show } from 'solid-js';
 import { ApiFailure } from '../lib/api';
+import { waitLabel } from '../lib/plural';
+import { loginPath, returnPath } from '../lib/return-to';
 import { navigate } from '../lib/router';
 import { useStore } from '../store';
 
@@ -26,7 +28,7 @@ export function LoginRoute(props: { mode: 'login' | 'register' }) {
         if (err.code === 'UNAUTHENTICATED') setError('Wrong username or password.');
         else if (err.code === 'CONFLICT') setError('That username is taken. Try another one.');
         else if (err.code === 'RATE_LIMITED')
-          setError(`Too many attempts. Try again in ${err.retryAfterSeconds ?? 60} seconds.`);
+          setError(`Too many attempts. Try again in ${waitLabel(err.retryAfterSeconds ?? 60)}.`);
         else if (err.code === 'NETWORK' || err.code === 'UNAVAILABLE') setError('Cannot reach Converge right now. Try again in a moment.');
         else setError(err.message);
       } else setError('Something went wrong. Try again.');
@@ -35,11 +37,13 @@ export function LoginRoute(props: { mode: 'login' | 'register' }) {
     }
   };
 
+  // Switching between sign in and sign up keeps the room the user is on the way to.
+  const otherPage = () => loginPath(isRegister() ? '/login' : '/register', returnPath(location.search));
   const switchMode = (e: MouseEvent) => {
     e.preventDefault();
     setError(null);
     session.clearNotice();
-    navigate(isRegister() ? '/login' : '/register');
+    navigate(otherPage());
   };
 
   return (
@@ -110,7 +114,7 @@ export function LoginRoute(props: { mode: 'login' | 'register' }) {
         </form>
         <p class="auth__switch">
           {isRegister() ? 'Already have an account? ' : 'New to Converge? '}
-          <a href={isRegister() ? '/login' : '/register'} onClick={switchMode}>
+          <a href={otherPage()} onClick={switchMode}>
             {isRegister() ? 'Sign in' : 'Create an account'}
           </a>
         </p>

@@ -3,12 +3,15 @@
 // Components reach it through StoreContext (useStore), never through module singletons.
 import { createContext, createRoot, useContext } from 'solid-js';
 import type { Api } from '../lib/api';
+import { createDrafts, type DraftStorage } from '../lib/drafts';
+import type { ThemeChoice } from '../lib/theme';
 import { createConnectionStore } from './connection';
 import { createLiveStore, type LiveDeps } from './live';
 import { createMessagesStore } from './messages';
 import { createRoomActions } from './room-actions';
 import { createRoomsStore } from './rooms';
 import { createSessionStore, type TokenStorage } from './session';
+import { createThemeStore } from './theme';
 import { createUsersStore } from './users';
 
 export interface AppStoreDeps {
@@ -17,9 +20,13 @@ export interface AppStoreDeps {
   network: LiveDeps['network'];
   router: LiveDeps['router'];
   storage: TokenStorage;
+  /** This browser's lasting storage (localStorage) for drafts and the theme; none: neither is kept. */
+  local?: () => DraftStorage | null;
+  /** Puts a theme choice on the page. */
+  applyTheme?: (choice: ThemeChoice) => void;
 }
 
-export function createAppStore({ api, connect, network, router, storage }: AppStoreDeps) {
+export function createAppStore({ api, connect, network, router, storage, local = () => null, applyTheme = () => undefined }: AppStoreDeps) {
   // One reactive root for the store's memos, owned by the store: the app keeps it for its lifetime,
   // a test disposes of it.
   return createRoot((dispose) => {
@@ -30,7 +37,9 @@ export function createAppStore({ api, connect, network, router, storage }: AppSt
     const messages = createMessagesStore({ api, connection, rooms, session });
     const roomActions = createRoomActions({ api, session, rooms, messages });
     const live = createLiveStore({ api, connect, network, router, session, connection, rooms, messages });
-    return { session, users, connection, rooms, messages, roomActions, live, dispose };
+    const drafts = createDrafts(local);
+    const theme = createThemeStore({ storage: local, apply: applyTheme });
+    return { session, users, connection, rooms, messages, roomActions, live, drafts, theme, dispose };
   });
 }
 

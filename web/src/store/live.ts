@@ -24,7 +24,7 @@ export interface LiveDeps {
   router: { route(): Route; navigate(path: string, opts?: { replace?: boolean }): void };
   session: Pick<SessionStore, 'accessToken' | 'refresh' | 'revoked' | 'onToken' | 'me'>;
   connection: ConnectionStore;
-  rooms: Pick<RoomsStore, 'state' | 'get' | 'reload' | 'upsert' | 'remove' | 'clearTyping' | 'pruneTyping' | 'setReceipt' | 'setTyping' | 'setPresence' | 'reset'>;
+  rooms: Pick<RoomsStore, 'state' | 'get' | 'reload' | 'upsert' | 'remove' | 'clearTyping' | 'pruneTyping' | 'setReceipt' | 'setTyping' | 'setPresence' | 'clearPresence' | 'reset'>;
   messages: Pick<MessagesStore, 'sync' | 'apply' | 'resendFailed' | 'drop' | 'reset'>;
 }
 
@@ -78,8 +78,10 @@ export function createLiveStore({ api, connect, network, router, session, connec
     });
     socket.on('disconnect', (reason) => {
       connection.setStatus(!network.online() ? 'offline' : 'reconnecting');
-      // Nobody's "stopped typing" can reach us now.
+      // Nobody's "stopped typing", nor anyone going offline, can reach us now; the next connect
+      // reloads presence from the server.
       rooms.clearTyping();
+      rooms.clearPresence();
       // The server closed us (a pod draining): socket.io does not reconnect by itself then.
       if (reason === 'io server disconnect') connectLater(shutdownDelay ?? 500 + Math.random() * 1000);
     });

@@ -212,6 +212,11 @@ export function createRoomsStore({ api, session, users }: RoomsDeps) {
       setPresenceStore(userId, online);
     },
 
+    /** Forgets everyone's presence (the link is down: changes meanwhile never reach us). */
+    clearPresence(): void {
+      setPresenceStore(reconcile({}));
+    },
+
     setTyping(roomId: string, userId: string, on: boolean): void {
       if (on) setTypingStore(roomId, (t) => ({ ...(t ?? {}), [userId]: Date.now() + 5000 }));
       else if (typing[roomId]?.[userId]) setTypingStore(roomId, produce((t) => void delete t[userId]));

@@ -37,7 +37,7 @@ type Outcome = 'ok' | 'revoked' | 'unreachable';
 export type TokenStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
 export interface SessionDeps {
-  api: Pick<Api, 'refresh' | 'me' | 'login' | 'register' | 'logout'>;
+  api: Pick<Api, 'refresh' | 'me' | 'login' | 'register' | 'logout' | 'updateMe'>;
   storage: TokenStorage;
 }
 
@@ -181,6 +181,13 @@ export function createSessionStore({ api, storage }: SessionDeps) {
     /** The server refused our credentials for good (e.g. the socket after a failed refresh). */
     revoked(): void {
       if (state.status === 'signedIn') forget(REVOKED);
+    },
+
+    /** PATCH /users/me: the new display name, as the user service stored it. */
+    async updateDisplayName(displayName: string): Promise<User> {
+      const user = await api.updateMe(displayName);
+      setState('user', user);
+      return user;
     },
 
     setUser(user: User): void {

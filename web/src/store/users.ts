@@ -46,6 +46,22 @@ export function createUsersStore({ api }: UsersDeps) {
       return 'missing' in e ? 'Deleted user' : e.displayName || e.username;
     },
 
+    /**
+     * Fetches these profiles again (a conversation being opened): the contract has no event for a
+     * changed display name, so this is when the reader learns of one. Failures keep what is cached.
+     */
+    refresh(ids: string[]): void {
+      for (const id of ids) {
+        if (!id || loading.has(id)) continue;
+        loading.add(id);
+        api
+          .user(id)
+          .then((u) => setCache(id, u))
+          .catch(() => undefined)
+          .finally(() => loading.delete(id));
+      }
+    },
+
     remember(list: User[]): void {
       for (const u of list) setCache(u.id, u);
     },
