@@ -23,6 +23,7 @@ export function aRoom(id: string, over: Partial<Room> = {}): Room {
     kind: 'group',
     createdAt: '2026-01-01T00:00:00.000Z',
     lastSeq: 0,
+    lastRev: 0,
     unreadCount: 0,
     readSeq: 0,
     members: [
@@ -46,6 +47,8 @@ export function aMessage(room: string, seq: number, over: Partial<Message> = {})
     createdAt: new Date(Date.UTC(2026, 0, 2, 0, 0, seq)).toISOString(),
     editedAt: null,
     deletedAt: null,
+    rev: seq,
+    reactions: [],
     ...over,
   };
 }
