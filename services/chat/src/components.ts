@@ -105,11 +105,12 @@ export async function buildComponents(config: ChatConfig, logger: Logger): Promi
   );
   const relay = new OutboxRelay({ pool: relayPool, nats, logger });
   const rooms = new PgRoomRepository(pool, () => relay.kick());
+  const halfPool = Math.max(1, Math.ceil(config.DATABASE_POOL_SIZE / 2));
   const messages = new PgMessageRepository(pool, () => relay.kick(), {
     maxSize: config.SEND_BATCH_MAX_SIZE,
     maxWaitMs: config.SEND_BATCH_MAX_WAIT_MS,
-    // Half the pool at most: reads and the rest of the traffic keep connections of their own.
-    maxInFlight: Math.max(1, Math.ceil(config.DATABASE_POOL_SIZE / 2)),
+    // Never more than half the pool: reads and the rest of the traffic keep connections of their own.
+    maxInFlight: Math.min(config.SEND_BATCH_MAX_IN_FLIGHT || halfPool, halfPool),
     onFlush: (size, seconds) => {
       chatMetrics.sendBatchSize.observe(size);
       chatMetrics.sendBatchSeconds.observe(seconds);
