@@ -58,7 +58,7 @@ function collect(client: Client, query: string, variables: Record<string, unknow
   return { got, dispose, ended: () => ended };
 }
 
-const MESSAGE_FIELDS = 'id roomId seq senderId senderName body clientMsgId createdAt editedAt deletedAt rev reactions { emoji count userIds }';
+const MESSAGE_FIELDS = 'id roomId seq senderId senderName body clientMsgId createdAt editedAt deletedAt rev reactions { emoji count userIds } kind system { event userId name visibility }';
 
 test('the committed schema.graphql matches the resolvers', async () => {
   const committed = readFileSync(join(__dirname, '../../schema.graphql'), 'utf8');
@@ -117,6 +117,16 @@ test('GraphQL errors carry the contract codes: a non-member gets NOT_FOUND for q
     ['mutation($r: ID!) { renameRoom(roomId: $r, name: "x") { id } }', { r: roomId }, bob.token, 'FORBIDDEN'],
     ['mutation($r: ID!) { sendMessage(roomId: $r, body: "   ", clientMsgId: "o") { seq } }', { r: roomId }, bob.token, 'VALIDATION_FAILED'],
     ['mutation($r: ID!) { sendMessage(roomId: $r, body: 5, clientMsgId: "o") { seq } }', { r: roomId }, bob.token, 'VALIDATION_FAILED'],
+    ['mutation($r: ID!) { joinRoom(roomId: $r) { id } }', { r: roomId }, outsider.token, 'NOT_FOUND'],
+    ['mutation { joinRoom(roomId: "nope") { id } }', {}, outsider.token, 'NOT_FOUND'],
+    ['mutation($r: ID!) { setRoomVisibility(roomId: $r, visibility: "public") { id } }', { r: roomId }, outsider.token, 'NOT_FOUND'],
+    ['mutation($r: ID!) { setRoomVisibility(roomId: $r, visibility: "public") { id } }', { r: roomId }, bob.token, 'FORBIDDEN'],
+    ['mutation($r: ID!) { setRoomVisibility(roomId: $r, visibility: "everyone") { id } }', { r: roomId }, bob.token, 'VALIDATION_FAILED'],
+    ['{ publicRooms(limit: 51) { nextCursor } }', {}, bob.token, 'VALIDATION_FAILED'],
+    ['{ publicRooms(limit: 0) { nextCursor } }', {}, bob.token, 'VALIDATION_FAILED'],
+    ['{ publicRooms(cursor: "garbage") { nextCursor } }', {}, bob.token, 'VALIDATION_FAILED'],
+    ['{ publicRooms(limit: "ten") { nextCursor } }', {}, bob.token, 'VALIDATION_FAILED'],
+    ['{ publicRooms { nextCursor } }', {}, undefined, 'UNAUTHENTICATED'],
     ['{ nope }', {}, bob.token, 'VALIDATION_FAILED'],
     ['{ rooms { ', {}, bob.token, 'VALIDATION_FAILED'],
   ];

@@ -69,7 +69,7 @@ const routes: readonly Route[] = [
     method: 'post',
     path: '/rooms/{id}/join',
     tags: tags.rooms,
-    summary: 'Join a public room (a private or unknown room answers NOT_FOUND)',
+    summary: 'Join a public room (200 for a member already, whatever the visibility; a private or unknown room answers NOT_FOUND to anyone else)',
     description:
       'The join is stored in the room’s timeline as a system message (`kind: "system"`, `system.event: "joined"`), ' +
       'which takes the next seq and rev and reaches every member as `message:new`. The joiner’s read marker starts ' +

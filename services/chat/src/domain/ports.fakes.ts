@@ -125,8 +125,9 @@ export class FakeRoomRepository implements RoomRepository {
   }
   async join(roomId: string, userId: string): Promise<JoinResult> {
     const r = this.store.rooms.get(roomId);
-    if (!r || r.kind !== 'group' || r.visibility !== 'public') return { outcome: 'not_found' };
+    if (!r) return { outcome: 'not_found' };
     if (r.members.some((m) => m.userId === userId)) return { outcome: 'member' };
+    if (r.kind !== 'group' || r.visibility !== 'public') return { outcome: 'not_found' };
     r.members.push({ userId, role: 'member' });
     const message = this.store.appendSystem(r, userId, { event: 'joined', userId });
     r.read.set(userId, message.seq);

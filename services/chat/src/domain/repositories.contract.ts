@@ -107,6 +107,7 @@ export function repositoryContract(name: string, make: () => Promise<Repositorie
       const hidden = await make(`zq${tag} private`);
       for (const id of ids) await r.rooms.updateRoom(id, a, { visibility: 'public' });
       assert.deepEqual(await r.rooms.join(hidden, b), { outcome: 'not_found' });
+      assert.deepEqual(await r.rooms.join(hidden, a), { outcome: 'member' }, 'a member of a private room knows it');
       assert.deepEqual(await r.rooms.join(randomUUID(), b), { outcome: 'not_found' });
       const joined = await r.rooms.join(ids[0] ?? '', b);
       assert.equal(joined.outcome, 'joined');

@@ -166,7 +166,11 @@ export class PgRoomRepository extends PgRepository implements RoomRepository {
       // Under the room lock a concurrent change of visibility has committed or waits: a room made
       // private is never joined after the change.
       const room = await lockRoom(c, roomId);
-      if (!room || room.kind !== 'group' || room.visibility !== 'public') return { outcome: 'not_found' };
+      if (!room) return { outcome: 'not_found' };
+      // A member knows the room, whatever its visibility: joining it again is a no-op, not NOT_FOUND.
+      const member = await c.query('SELECT 1 FROM members WHERE room_id = $1 AND user_id = $2', [roomId, userId]);
+      if (member.rowCount) return { outcome: 'member' };
+      if (room.kind !== 'group' || room.visibility !== 'public') return { outcome: 'not_found' };
       const added = await c.query(`INSERT INTO members (room_id, user_id, role) VALUES ($1, $2, 'member') ON CONFLICT DO NOTHING`, [roomId, userId]);
       if (!added.rowCount) return { outcome: 'member' };
       await this.event(c, memberEvent(roomId, userId, 'added', 'member'));
