@@ -196,7 +196,9 @@ export class ChatService {
     if (!self && m.role !== 'admin') throw new AppError('FORBIDDEN', 'only admins remove members');
     const message = await this.rooms.removeMember(roomId, targetId, callerId);
     if (!message) throw new AppError('NOT_FOUND', 'no such member');
-    this.notify.messageNew(message);
+    // To the members who stay: the one who left hears room:removed, and nothing of the room after
+    // their removal (their sockets may still be in the room channel until room:removed reaches them).
+    this.notify.messageNew(message, targetId);
     await this.left(targetId, [roomId]);
   }
 

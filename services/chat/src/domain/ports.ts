@@ -136,7 +136,8 @@ export interface ActionLimiter {
 
 /** What the transports broadcast after a change committed (Socket.IO across pods, GraphQL subscriptions). */
 export interface ChatNotifier {
-  messageNew(message: ChatMessage): void;
+  /** `except`: a user none of whose sockets hear it (the member a removal announces has left). */
+  messageNew(message: ChatMessage, except?: string): void;
   messageUpdated(message: ChatMessage): void;
   roomAdded(userId: string, room: Room): void;
   roomRemoved(userId: string, roomId: string): void;
