@@ -75,6 +75,8 @@ function main(): void {
         // Nothing changes a message here: its rev is the one its creation took.
         rev: seq,
         reactions: [],
+        kind: 'user',
+        system: null,
       };
       io.to(`room:${p.roomId}`).emit('message:new', message);
       ack({ ok: true, message });

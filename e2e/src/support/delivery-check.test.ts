@@ -15,6 +15,8 @@ const msg = (seq: number, sender = 'a', clientMsgId = `${sender}-${seq}`): Messa
   deletedAt: null,
   rev: seq,
   reactions: [],
+  kind: 'user',
+  system: null,
 });
 const room = [msg(1), msg(2, 'b'), msg(3)];
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { intParam, isoDateSchema, seqSchema, trimmedText, uuidSchema } from './primitives';
 import { reactionSchema } from './reactions';
+import { messageKindSchema, systemEventSchema } from './system-messages';
 
 export const MAX_BODY_CHARS = 4000;
 export const DEFAULT_HISTORY_LIMIT = 50;
@@ -27,6 +28,10 @@ export const messageSchema = z.object({
   /** The room's change counter at this message's latest change (create, edit, delete, reaction). */
   rev: seqSchema,
   reactions: z.array(reactionSchema),
+  /** `system`: written by the service (joins, leaves, renames...); never unread, never edited or reacted to. */
+  kind: messageKindSchema,
+  /** The change a system message records; null on user messages. */
+  system: systemEventSchema.nullable(),
 });
 export type Message = z.infer<typeof messageSchema>;
 

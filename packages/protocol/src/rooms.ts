@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { intParam, isoDateSchema, seqSchema, trimmedText, uuidSchema } from './primitives';
+import { roomVisibilitySchema } from './system-messages';
 
 export const MAX_MEMBERS_ON_CREATE = 200;
 
@@ -25,6 +26,8 @@ export const roomSchema = z.object({
   id: uuidSchema,
   name: z.string(),
   kind: roomKindSchema,
+  /** Who may find and join it: `public` group rooms are in the directory; DMs are always `private`. */
+  visibility: roomVisibilitySchema,
   createdAt: isoDateSchema,
   lastSeq: seqSchema,
   /** The room's change counter: the rev of its latest message change (0 before any). */
@@ -38,13 +41,21 @@ export type Room = z.infer<typeof roomSchema>;
 export const createGroupBodySchema = z.strictObject({
   name: roomNameSchema,
   memberIds: z.array(uuidSchema).max(MAX_MEMBERS_ON_CREATE),
+  /** Beyond the contract: a group may be created public (default private). */
+  visibility: roomVisibilitySchema.optional(),
 });
 export const createDirectBodySchema = z.strictObject({ directWith: uuidSchema });
 export const createRoomBodySchema = z.union([createGroupBodySchema, createDirectBodySchema]);
 export type CreateRoomBody = z.infer<typeof createRoomBodySchema>;
 
-export const renameRoomBodySchema = z.strictObject({ name: roomNameSchema });
-export type RenameRoomBody = z.infer<typeof renameRoomBodySchema>;
+/** `PATCH /rooms/:id` (admins): a new name, a new visibility, or both. */
+export const updateRoomBodySchema = z
+  .strictObject({ name: roomNameSchema.optional(), visibility: roomVisibilitySchema.optional() })
+  .refine((b) => b.name !== undefined || b.visibility !== undefined, { message: 'give name or visibility' });
+export type UpdateRoomBody = z.infer<typeof updateRoomBodySchema>;
+/** The v1 name of the same body (a rename is an update with a name). */
+export const renameRoomBodySchema = updateRoomBodySchema;
+export type RenameRoomBody = UpdateRoomBody;
 
 export const addMemberBodySchema = z.strictObject({ userId: uuidSchema });
 export type AddMemberBody = z.infer<typeof addMemberBodySchema>;

@@ -58,7 +58,7 @@ function collect(client: Client, query: string, variables: Record<string, unknow
   return { got, dispose, ended: () => ended };
 }
 
-const MESSAGE_FIELDS = 'id roomId seq senderId senderName body clientMsgId createdAt editedAt deletedAt rev reactions { emoji count userIds }';
+const MESSAGE_FIELDS = 'id roomId seq senderId senderName body clientMsgId createdAt editedAt deletedAt rev reactions { emoji count userIds } kind system { event userId name visibility }';
 
 test('the committed schema.graphql matches the resolvers', async () => {
   const committed = readFileSync(join(__dirname, '../../schema.graphql'), 'utf8');
@@ -94,7 +94,7 @@ test('queries and mutations behave like REST, on /graphql and /chat/graphql', as
   assert.equal(left.data.removeMember, true);
   assert.equal((await gql(a.url, 'mutation($r: ID!) { deleteMessage(roomId: $r, seq: 1) }', { r: room.id }, alice.token)).data.deleteMessage, true, 'admins delete');
   const one = await gql(a.url, 'query($r: ID!) { room(id: $r) { lastSeq } presence(roomId: $r) { userId online } }', { r: room.id }, bob.token);
-  assert.equal(one.data.room.lastSeq, 1);
+  assert.equal(one.data.room.lastSeq, 4, 'the message, then the rename, the add and the leave as system messages');
   assert.equal(one.data.presence.length, 2);
   const dm = await gql(a.url, 'mutation($u: ID!) { createDirectRoom(userId: $u) { id kind } }', { u: bob.id }, alice.token);
   const dm2 = await gql(b.url, 'mutation($u: ID!) { createDirectRoom(userId: $u) { id kind } }', { u: alice.id }, bob.token);
@@ -117,6 +117,16 @@ test('GraphQL errors carry the contract codes: a non-member gets NOT_FOUND for q
     ['mutation($r: ID!) { renameRoom(roomId: $r, name: "x") { id } }', { r: roomId }, bob.token, 'FORBIDDEN'],
     ['mutation($r: ID!) { sendMessage(roomId: $r, body: "   ", clientMsgId: "o") { seq } }', { r: roomId }, bob.token, 'VALIDATION_FAILED'],
     ['mutation($r: ID!) { sendMessage(roomId: $r, body: 5, clientMsgId: "o") { seq } }', { r: roomId }, bob.token, 'VALIDATION_FAILED'],
+    ['mutation($r: ID!) { joinRoom(roomId: $r) { id } }', { r: roomId }, outsider.token, 'NOT_FOUND'],
+    ['mutation { joinRoom(roomId: "nope") { id } }', {}, outsider.token, 'NOT_FOUND'],
+    ['mutation($r: ID!) { setRoomVisibility(roomId: $r, visibility: "public") { id } }', { r: roomId }, outsider.token, 'NOT_FOUND'],
+    ['mutation($r: ID!) { setRoomVisibility(roomId: $r, visibility: "public") { id } }', { r: roomId }, bob.token, 'FORBIDDEN'],
+    ['mutation($r: ID!) { setRoomVisibility(roomId: $r, visibility: "everyone") { id } }', { r: roomId }, bob.token, 'VALIDATION_FAILED'],
+    ['{ publicRooms(limit: 51) { nextCursor } }', {}, bob.token, 'VALIDATION_FAILED'],
+    ['{ publicRooms(limit: 0) { nextCursor } }', {}, bob.token, 'VALIDATION_FAILED'],
+    ['{ publicRooms(cursor: "garbage") { nextCursor } }', {}, bob.token, 'VALIDATION_FAILED'],
+    ['{ publicRooms(limit: "ten") { nextCursor } }', {}, bob.token, 'VALIDATION_FAILED'],
+    ['{ publicRooms { nextCursor } }', {}, undefined, 'UNAUTHENTICATED'],
     ['{ nope }', {}, bob.token, 'VALIDATION_FAILED'],
     ['{ rooms { ', {}, bob.token, 'VALIDATION_FAILED'],
   ];

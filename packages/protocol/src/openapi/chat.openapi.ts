@@ -8,11 +8,12 @@ import {
   createRoomBodySchema,
   memberSchema,
   readBodySchema,
-  renameRoomBodySchema,
   roomIdParamSchema,
   roomListSchema,
   roomSchema,
+  updateRoomBodySchema,
 } from '../rooms';
+import { publicRoomPageSchema, publicRoomsQuerySchema } from '../public-rooms';
 import { seqSchema, uuidSchema } from '../primitives';
 import { presenceSchema, storedChangesSchema, storedMessageSchema, storedPageSchema } from './chat.shapes';
 import { generate, jsonBody, jsonResponse, noContent, type OpenApiDocument, registerCommon, registerRoutes, type Route } from './openapi.common';
@@ -53,6 +54,36 @@ const routes: readonly Route[] = [
   },
   {
     method: 'get',
+    path: '/rooms/public',
+    tags: tags.rooms,
+    summary: 'The directory of public rooms, by name: `search` is a case-insensitive prefix of the name',
+    description:
+      'Any signed-in user. Default 20, at most 50 per page; `nextCursor` (null on the last page) asks for the next ' +
+      'page with the same `search`. A cursor that this service did not give is VALIDATION_FAILED.',
+    request: { query: publicRoomsQuerySchema },
+    responses: { 200: jsonResponse(publicRoomPageSchema, 'A page of public rooms') },
+    errors: ['VALIDATION_FAILED'],
+    authenticated: true,
+  },
+  {
+    method: 'post',
+    path: '/rooms/{id}/join',
+    tags: tags.rooms,
+    summary: 'Join a public room (200 for a member already, whatever the visibility; a private or unknown room answers NOT_FOUND to anyone else)',
+    description:
+      'The join is stored in the room’s timeline as a system message (`kind: "system"`, `system.event: "joined"`), ' +
+      'which takes the next seq and rev and reaches every member as `message:new`. The joiner’s read marker starts ' +
+      'at their join. Limited per user with member changes (RATE_LIMITS).',
+    request: { params: room },
+    responses: {
+      201: jsonResponse(roomSchema, 'The room the caller joined'),
+      200: jsonResponse(roomSchema, 'The caller was a member already'),
+    },
+    errors: ['NOT_FOUND', 'RATE_LIMITED'],
+    authenticated: true,
+  },
+  {
+    method: 'get',
     path: '/rooms/{id}',
     tags: tags.rooms,
     summary: 'One room (a non-member gets NOT_FOUND for the room and everything under it)',
@@ -65,9 +96,12 @@ const routes: readonly Route[] = [
     method: 'patch',
     path: '/rooms/{id}',
     tags: tags.rooms,
-    summary: 'Rename a group room (admins)',
-    request: { params: room, body: jsonBody(renameRoomBodySchema) },
-    responses: { 200: jsonResponse(roomSchema, 'The renamed room') },
+    summary: 'Rename a group room or change its visibility (admins)',
+    description:
+      'Each change (a new name, a new visibility) is stored in the timeline as a system message (`renamed`, ' +
+      '`visibility`); giving the current value changes nothing. A DM answers FORBIDDEN.',
+    request: { params: room, body: jsonBody(updateRoomBodySchema) },
+    responses: { 200: jsonResponse(roomSchema, 'The room after the change') },
     errors: ['VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE'],
     authenticated: true,
   },
@@ -75,7 +109,7 @@ const routes: readonly Route[] = [
     method: 'post',
     path: '/rooms/{id}/members',
     tags: tags.rooms,
-    summary: 'Add a member to a group room (admins; a DM answers FORBIDDEN)',
+    summary: 'Add a member to a group room (admins; a DM answers FORBIDDEN); stored in the timeline as an `added` system message',
     request: { params: room, body: jsonBody(addMemberBodySchema) },
     responses: { 201: jsonResponse(memberSchema, 'The new member') },
     errors: ['VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED'],
@@ -85,7 +119,7 @@ const routes: readonly Route[] = [
     method: 'delete',
     path: '/rooms/{id}/members/{userId}',
     tags: tags.rooms,
-    summary: 'Remove a member (admins), or leave (oneself)',
+    summary: 'Remove a member (admins), or leave (oneself); stored in the timeline as a `removed` or `left` system message',
     request: { params: member },
     responses: { 204: noContent },
     errors: ['FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED'],
@@ -122,7 +156,7 @@ const routes: readonly Route[] = [
     method: 'patch',
     path: '/rooms/{id}/messages/{seq}',
     tags: tags.messages,
-    summary: 'Edit a message (its author)',
+    summary: 'Edit a message (its author; a system message is VALIDATION_FAILED)',
     request: { params: message, body: jsonBody(editMessageBodySchema) },
     responses: { 200: jsonResponse(storedMessageSchema, 'The edited message') },
     errors: ['VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED'],
@@ -132,10 +166,10 @@ const routes: readonly Route[] = [
     method: 'delete',
     path: '/rooms/{id}/messages/{seq}',
     tags: tags.messages,
-    summary: 'Delete a message (its author or a room admin): it keeps its seq, the body becomes null',
+    summary: 'Delete a message (its author or a room admin): it keeps its seq, the body becomes null; a system message is VALIDATION_FAILED',
     request: { params: message },
     responses: { 204: noContent },
-    errors: ['FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED'],
+    errors: ['VALIDATION_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED'],
     authenticated: true,
   },
   {
@@ -159,7 +193,7 @@ const routes: readonly Route[] = [
     description:
       'At most 20 distinct emoji per message: a 21st is VALIDATION_FAILED. A reaction that was already there ' +
       'changes nothing (no rev, no event); otherwise the message takes the room’s next rev and members hear ' +
-      '`message:updated`. A deleted message is NOT_FOUND.',
+      '`message:updated`. A deleted message is NOT_FOUND; a system message VALIDATION_FAILED.',
     request: { params: reaction },
     responses: { 204: noContent },
     errors: ['VALIDATION_FAILED', 'NOT_FOUND', 'RATE_LIMITED'],

@@ -31,11 +31,11 @@ const serverEventSchemas = {
 } as const;
 
 const SERVER_EVENT_NOTES: Record<keyof ServerToClientEvents, string> = {
-  'message:new': 'A stored message, to every socket of every member on every pod (the sender’s other sockets too); may come twice for one seq: keep the first.',
+  'message:new': 'A stored message, to every socket of every member on every pod (the sender’s other sockets too); may come twice for one seq: keep the first. Joins, leaves, adds, removals, renames and visibility changes arrive this way too, as `kind: "system"` messages (never unread).',
   'message:updated': 'An edited or deleted message (a deleted one keeps its seq; its body is null), or one whose reactions changed; with its new rev.',
-  'room:added': 'The socket joined a room (created, or the user was added); the room as this user sees it.',
+  'room:added': 'The socket joined a room (created, the user was added, or joined a public room); the room as this user sees it.',
   'room:removed': 'The socket left a room (removed, or left).',
-  'room:updated': 'A room changed (renamed, members, read marker); as this user sees it.',
+  'room:updated': 'A room changed (renamed, visibility, members, read marker); as this user sees it.',
   'room:read': 'A member’s read marker moved (read receipts).',
   typing: 'Another member is typing; expires by itself after 5 s.',
   presence: 'A user who shares a room came online or went offline.',

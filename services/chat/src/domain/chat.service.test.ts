@@ -118,3 +118,36 @@ test('history pages after/before and sync, read markers forward only', async () 
     { userId: bob, online: false },
   ]);
 });
+
+test('public rooms: the directory by prefix, join (201 then 200), private ones NOT_FOUND; changes are system messages nobody edits', async () => {
+  const { chat, notes } = setup();
+  const { room } = await chat.createRoom(alice, { name: 'Open plan', memberIds: [bob] });
+  const { room: closed } = await chat.createRoom(alice, { name: 'Open secrets', memberIds: [] });
+  assert.equal(room.visibility, 'private');
+  assert.equal(await code(chat.join(eve, room.id)), 'NOT_FOUND');
+  assert.equal(await code(chat.updateRoom(bob, room.id, { visibility: 'public' })), 'FORBIDDEN');
+  assert.equal((await chat.updateRoom(alice, room.id, { visibility: 'public' })).visibility, 'public');
+  const page = await chat.publicRooms(eve, { search: 'OPEN' });
+  assert.deepEqual([page.rooms.map((r) => [r.name, r.memberCount]), page.nextCursor], [[['Open plan', 2]], null]);
+  const joined = await chat.join(eve, room.id);
+  assert.deepEqual([joined.created, joined.room.unreadCount], [true, 0]);
+  assert.equal((await chat.join(eve, room.id)).created, false);
+  assert.equal(await code(chat.join(eve, closed.id)), 'NOT_FOUND');
+  await chat.removeMember(eve, room.id, eve);
+  const timeline = (await chat.history(alice, room.id, { after: 0 })).messages;
+  assert.deepEqual(timeline.map((m) => [m.seq, m.kind, m.system?.event, m.senderId]), [
+    [1, 'system', 'visibility', alice],
+    [2, 'system', 'joined', eve],
+    [3, 'system', 'left', eve],
+  ]);
+  assert.deepEqual(notes.events.filter((e) => e[0] === ServerEvent.MessageNew).map((e) => e[1]), [1, 2, 3]);
+  assert.equal((await chat.getRoom(bob, room.id)).unreadCount, 0);
+  for (const attempt of [
+    chat.edit(alice, room.id, 1, { body: 'x' }),
+    chat.delete(alice, room.id, 1),
+    chat.react(alice, room.id, 1, '👍', 'add'),
+  ]) {
+    assert.equal(await code(attempt), 'VALIDATION_FAILED');
+  }
+  assert.equal(await code(chat.publicRooms(eve, { cursor: 'nonsense' })), 'VALIDATION_FAILED');
+});

@@ -8,13 +8,18 @@ import {
   DEFAULT_SYNC_LIMIT,
   type EditMessageBody,
   type HistoryQuery,
+  DEFAULT_PUBLIC_ROOMS_LIMIT,
+  type PublicRoomPage,
+  type PublicRoomsQuery,
   type ReadBody,
-  type RenameRoomBody,
   type Room,
+  type UpdateRoomBody,
   type SendMessageBody,
 } from '@converge/protocol';
 import type { ChatMessage, ChatNotifier, MessageRepository, PresenceReader, RoomRepository, ActionLimiter } from './ports';
 import type { ReactionOp } from './reactions';
+import { decodeCursor, encodeCursor, searchPrefix } from './public-rooms';
+import { SYSTEM_MESSAGE_IMMUTABLE } from './room-changes';
 
 const notFound = () => new AppError('NOT_FOUND', 'no such room');
 const throwNotFound = (): never => {
@@ -100,6 +105,7 @@ export class ChatService {
           name: '',
           kind: 'direct',
           directKey: key,
+          visibility: 'private',
           members: [
             { userId: callerId, role: 'member' },
             { userId: body.directWith, role: 'member' },
@@ -119,6 +125,7 @@ export class ChatService {
         name: body.name.trim(),
         kind: 'group',
         directKey: null,
+        visibility: body.visibility ?? 'private',
         members: [{ userId: callerId, role: 'admin' }, ...others.map((userId) => ({ userId, role: 'member' as const }))],
       },
       callerId,
@@ -148,13 +155,23 @@ export class ChatService {
     return this.rooms.roomsOf(callerId);
   }
 
-  async renameRoom(callerId: string, roomId: string, { name }: RenameRoomBody): Promise<Room> {
+  /** Admins rename a group or change its visibility; each real change is a system message in the timeline. */
+  async updateRoom(callerId: string, roomId: string, body: UpdateRoomBody): Promise<Room> {
     const m = await this.requireMember(roomId, callerId);
-    if (m.kind === 'direct') throw new AppError('FORBIDDEN', 'a DM cannot be renamed');
-    if (m.role !== 'admin') throw new AppError('FORBIDDEN', 'only admins rename a room');
-    await this.rooms.rename(roomId, name.trim());
-    await this.announceUpdated(roomId);
+    if (m.kind === 'direct') throw new AppError('FORBIDDEN', 'a DM cannot be renamed or made public');
+    if (m.role !== 'admin') throw new AppError('FORBIDDEN', 'only admins change a room');
+    const wanted = { ...(body.name !== undefined ? { name: body.name.trim() } : {}), ...(body.visibility ? { visibility: body.visibility } : {}) };
+    const changes = (await this.rooms.updateRoom(roomId, callerId, wanted)) ?? throwNotFound();
+    if (changes.length) {
+      for (const message of changes) this.notify.messageNew(message);
+      await this.announceUpdated(roomId);
+    }
     return this.getRoom(callerId, roomId);
+  }
+
+  /** v1's rename: an update with a name. */
+  renameRoom(callerId: string, roomId: string, body: UpdateRoomBody): Promise<Room> {
+    return this.updateRoom(callerId, roomId, body);
   }
 
   async addMember(callerId: string, roomId: string, { userId }: AddMemberBody): Promise<{ userId: string; role: 'member' }> {
@@ -162,8 +179,10 @@ export class ChatService {
     const m = await this.requireMember(roomId, callerId);
     if (m.kind === 'direct') throw new AppError('FORBIDDEN', 'members of a DM cannot change');
     if (m.role !== 'admin') throw new AppError('FORBIDDEN', 'only admins add members');
-    await this.rooms.addMember(roomId, userId, 'member');
+    const message = await this.rooms.addMember(roomId, userId, 'member', callerId);
+    // The new member's sockets join first, so the system message reaches them too where the join was quick.
     await this.announceAdded([userId], roomId);
+    this.notify.messageNew(message);
     await this.announceUpdated(roomId);
     return { userId, role: 'member' };
   }
@@ -175,7 +194,11 @@ export class ChatService {
     const self = targetId === callerId;
     if (!self && m.kind === 'direct') throw new AppError('FORBIDDEN', 'members of a DM cannot change');
     if (!self && m.role !== 'admin') throw new AppError('FORBIDDEN', 'only admins remove members');
-    if (!(await this.rooms.removeMember(roomId, targetId))) throw new AppError('NOT_FOUND', 'no such member');
+    const message = await this.rooms.removeMember(roomId, targetId, callerId);
+    if (!message) throw new AppError('NOT_FOUND', 'no such member');
+    // To the members who stay: the one who left hears room:removed, and nothing of the room after
+    // their removal (their sockets may still be in the room channel until room:removed reaches them).
+    this.notify.messageNew(message, targetId);
     await this.left(targetId, [roomId]);
   }
 
@@ -185,6 +208,33 @@ export class ChatService {
       this.notify.roomRemoved(userId, roomId);
       await this.announceUpdated(roomId);
     }
+  }
+
+  /** The directory of public rooms, for any signed-in user: by name, a prefix search, keyset pages. */
+  async publicRooms(callerId: string, q: PublicRoomsQuery): Promise<PublicRoomPage> {
+    await this.limiter.consume('room:directory', callerId);
+    const limit = q.limit ?? DEFAULT_PUBLIC_ROOMS_LIMIT;
+    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+    const rows = await this.rooms.publicRooms({ prefix: searchPrefix(q.search), after, limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      rooms: page.map(({ key: _, ...room }) => room),
+      nextCursor: rows.length > limit && last ? encodeCursor(last.key) : null,
+    };
+  }
+
+  /** Joins a public room: `created` false when the caller was a member already; private or unknown is NOT_FOUND. */
+  async join(callerId: string, roomId: string): Promise<{ room: Room; created: boolean }> {
+    await this.limiter.consume('room:members', callerId);
+    const result = await this.rooms.join(roomId, callerId);
+    if (result.outcome === 'not_found') throw notFound();
+    if (result.outcome === 'joined') {
+      await this.announceAdded([callerId], roomId);
+      this.notify.messageNew(result.message);
+      await this.announceUpdated(roomId);
+    }
+    return { room: await this.getRoom(callerId, roomId), created: result.outcome === 'joined' };
   }
 
   async send(callerId: string, roomId: string, body: SendMessageBody): Promise<SendOutcome> {
@@ -200,6 +250,7 @@ export class ChatService {
     await this.limiter.consume('message:edit', callerId);
     await this.requireMember(roomId, callerId);
     const msg = await this.existing(roomId, seq);
+    if (msg.kind === 'system') throw new AppError('VALIDATION_FAILED', SYSTEM_MESSAGE_IMMUTABLE);
     if (msg.senderId !== callerId) throw new AppError('FORBIDDEN', 'only the author edits a message');
     if (msg.deletedAt) throw new AppError('NOT_FOUND', 'the message was deleted');
     const updated = await this.messages.edit(roomId, msg.seq, body);
@@ -211,6 +262,7 @@ export class ChatService {
     await this.limiter.consume('message:delete', callerId);
     const m = await this.requireMember(roomId, callerId);
     const msg = await this.existing(roomId, seq);
+    if (msg.kind === 'system') throw new AppError('VALIDATION_FAILED', SYSTEM_MESSAGE_IMMUTABLE);
     if (msg.senderId !== callerId && m.role !== 'admin') throw new AppError('FORBIDDEN', 'only the author or an admin deletes');
     if (msg.deletedAt) return;
     // Undefined: a concurrent delete won; it took the rev and announced the tombstone.

@@ -1,6 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, type MemberRole, type Room, ServerEvent } from '@converge/protocol';
-import type { ChatMessage, ChatNotifier, ChangesRead, MessageRepository, NewRoom, ReactionResult, RoomRepository, SendResult } from './ports';
+import { AppError, type MemberRole, type PublicRoom, type Room, ServerEvent, type SystemEvent } from '@converge/protocol';
+import type {
+  ChatMessage,
+  ChatNotifier,
+  ChangesRead,
+  DirectoryRead,
+  JoinResult,
+  MessageRepository,
+  NewRoom,
+  ReactionResult,
+  RoomRepository,
+  SendResult,
+} from './ports';
+import type { DirectoryKey } from './public-rooms';
+import { removalEvent, roomChangeEvents, type RoomSettings } from './room-changes';
 import { decideReaction, type ReactionOp, summarizeReactions } from './reactions';
 
 interface FakeRoom extends NewRoom {
@@ -19,6 +32,19 @@ export class FakeChatStore {
   /** Reaction rows in order of first use, per message id. */
   readonly reactions = new Map<string, { emoji: string; userId: string }[]>();
   clock = 0;
+
+  /** A system message with the room's next seq and rev (what persistence/system-messages.ts stores). */
+  appendSystem(r: FakeRoom, actorId: string, system: SystemEvent): ChatMessage {
+    const id = randomUUID();
+    const message: ChatMessage = {
+      id, roomId: r.id, seq: ++r.lastSeq, senderId: actorId, body: null, clientMsgId: `system:${id}`,
+      createdAt: new Date().toISOString(), editedAt: null, deletedAt: null, rev: ++r.lastRev, reactions: [],
+      kind: 'system', system, senderName: null,
+    };
+    this.messages.push(message);
+    r.activity = ++this.clock;
+    return { ...message };
+  }
 }
 
 /**
@@ -31,10 +57,10 @@ export class FakeRoomRepository implements RoomRepository {
   private view(r: FakeRoom, viewerId: string): Room | undefined {
     if (!r.members.some((m) => m.userId === viewerId)) return undefined;
     const readSeq = r.read.get(viewerId) ?? 0;
-    const unreadCount = this.store.messages.filter((m) => m.roomId === r.id && m.seq > readSeq && m.senderId !== viewerId && !m.deletedAt).length;
+    const unreadCount = this.store.messages.filter((m) => m.roomId === r.id && m.seq > readSeq && m.senderId !== viewerId && !m.deletedAt && m.kind === 'user').length;
     // The directory of display names is not faked: unknown to it, as PostgreSQL answers for an unknown user.
     const members = r.members.map((m) => ({ userId: m.userId, role: m.role, displayName: null }));
-    return { id: r.id, name: r.name, kind: r.kind, createdAt: r.createdAt, lastSeq: r.lastSeq, lastRev: r.lastRev, unreadCount, readSeq, members };
+    return { id: r.id, name: r.name, kind: r.kind, visibility: r.visibility, createdAt: r.createdAt, lastSeq: r.lastSeq, lastRev: r.lastRev, unreadCount, readSeq, members };
   }
 
   async createRoom(room: NewRoom, actorId: string): Promise<Room | undefined> {
@@ -75,21 +101,50 @@ export class FakeRoomRepository implements RoomRepository {
   async memberIds(roomId: string) {
     return this.store.rooms.get(roomId)?.members.map((m) => m.userId) ?? [];
   }
-  async rename(roomId: string, name: string) {
+  async updateRoom(roomId: string, actorId: string, wanted: Partial<RoomSettings>) {
     const r = this.store.rooms.get(roomId);
-    if (r) r.name = name;
+    if (!r) return undefined;
+    const events = roomChangeEvents(r, wanted);
+    if (wanted.name !== undefined) r.name = wanted.name;
+    if (wanted.visibility !== undefined) r.visibility = wanted.visibility;
+    return events.map((e) => this.store.appendSystem(r, actorId, e));
   }
-  async addMember(roomId: string, userId: string, role: MemberRole) {
+  async addMember(roomId: string, userId: string, role: MemberRole, actorId: string) {
     const r = this.store.rooms.get(roomId);
-    if (r?.members.some((m) => m.userId === userId)) throw new AppError('CONFLICT', 'already a member');
-    r?.members.push({ userId, role });
+    if (!r) throw new AppError('NOT_FOUND', 'no such room');
+    if (r.members.some((m) => m.userId === userId)) throw new AppError('CONFLICT', 'already a member');
+    r.members.push({ userId, role });
+    return this.store.appendSystem(r, actorId, { event: 'added', userId });
   }
-  async removeMember(roomId: string, userId: string) {
+  async removeMember(roomId: string, userId: string, actorId: string) {
     const r = this.store.rooms.get(roomId);
-    const before = r?.members.length ?? 0;
-    if (r) r.members = r.members.filter((m) => m.userId !== userId);
-    if (r) r.read.delete(userId);
-    return (r?.members.length ?? 0) < before;
+    if (!r?.members.some((m) => m.userId === userId)) return undefined;
+    r.members = r.members.filter((m) => m.userId !== userId);
+    r.read.delete(userId);
+    return this.store.appendSystem(r, actorId, removalEvent(actorId, userId));
+  }
+  async join(roomId: string, userId: string): Promise<JoinResult> {
+    const r = this.store.rooms.get(roomId);
+    if (!r) return { outcome: 'not_found' };
+    if (r.members.some((m) => m.userId === userId)) return { outcome: 'member' };
+    if (r.kind !== 'group' || r.visibility !== 'public') return { outcome: 'not_found' };
+    r.members.push({ userId, role: 'member' });
+    const message = this.store.appendSystem(r, userId, { event: 'joined', userId });
+    r.read.set(userId, message.seq);
+    return { outcome: 'joined', message };
+  }
+  async publicRooms(q: DirectoryRead): Promise<(PublicRoom & { key: DirectoryKey })[]> {
+    // Byte order of the lower-cased name, then id: the "C" collation PostgreSQL sorts the directory in.
+    const cmp = (a: DirectoryKey, b: DirectoryKey) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)) || Buffer.compare(Buffer.from(a.id), Buffer.from(b.id));
+    return [...this.store.rooms.values()]
+      .filter((r) => r.visibility === 'public' && r.name.toLowerCase().startsWith(q.prefix))
+      .map((r) => ({
+        id: r.id, name: r.name, memberCount: r.members.length, lastActivityAt: r.createdAt,
+        key: { name: r.name.toLowerCase(), id: r.id },
+      }))
+      .filter((r) => !q.after || cmp(r.key, q.after) > 0)
+      .sort((a, b) => cmp(a.key, b.key))
+      .slice(0, q.limit);
   }
   async markRead(roomId: string, userId: string, seq: number) {
     const r = this.store.rooms.get(roomId);
@@ -111,7 +166,7 @@ export class FakeMessageRepository implements MessageRepository {
     if (dup) return { message: { ...dup }, created: false };
     const message: ChatMessage = {
       id: randomUUID(), roomId, seq: ++r.lastSeq, senderId, body, clientMsgId,
-      createdAt: new Date().toISOString(), editedAt: null, deletedAt: null, rev: ++r.lastRev, reactions: [], senderName: null,
+      createdAt: new Date().toISOString(), editedAt: null, deletedAt: null, rev: ++r.lastRev, reactions: [], kind: 'user', system: null, senderName: null,
     };
     this.store.messages.push(message);
     r.activity = ++this.store.clock;
@@ -133,14 +188,14 @@ export class FakeMessageRepository implements MessageRepository {
   }
   async edit(roomId: string, seq: number, body: string) {
     const m = this.find(roomId, seq);
-    // A tombstone cannot be edited back to life.
-    if (!m || m.deletedAt) throw new AppError('NOT_FOUND', 'no such message');
+    // A tombstone cannot be edited back to life; a system message is nobody's to edit.
+    if (!m || m.deletedAt || m.kind === 'system') throw new AppError('NOT_FOUND', 'no such message');
     Object.assign(m, { body, editedAt: new Date().toISOString() });
     return this.takeRev(m);
   }
   async softDelete(roomId: string, seq: number) {
     const m = this.find(roomId, seq);
-    if (!m || m.deletedAt) return undefined;
+    if (!m || m.deletedAt || m.kind === 'system') return undefined;
     Object.assign(m, { body: null, deletedAt: new Date().toISOString(), reactions: [] });
     this.store.reactions.delete(m.id);
     return this.takeRev(m);
@@ -153,7 +208,9 @@ export class FakeMessageRepository implements MessageRepository {
       mine: rows.some((x) => x.emoji === emoji && x.userId === userId),
       present: rows.some((x) => x.emoji === emoji),
       distinct: new Set(rows.map((x) => x.emoji)).size,
+      system: m.kind === 'system',
     });
+    if (decision === 'system') throw new AppError('VALIDATION_FAILED', 'a system message cannot be edited, deleted or reacted to');
     if (decision === 'too_many') throw new AppError('VALIDATION_FAILED', 'emoji: a message has at most 20 distinct reactions');
     if (decision === 'noop') return { message: { ...m }, changed: false };
     const next = op === 'add' ? [...rows, { emoji, userId }] : rows.filter((x) => !(x.emoji === emoji && x.userId === userId));

@@ -1,4 +1,6 @@
-import type { Member, MemberRole, Message, Room, RoomKind, User } from '@converge/protocol';
+import type { Member, MemberRole, Message, PublicRoom, Room, RoomKind, RoomVisibility, User } from '@converge/protocol';
+import type { DirectoryKey } from './public-rooms';
+import type { RoomSettings } from './room-changes';
 import type { ReactionOp } from './reactions';
 
 export interface NewRoom {
@@ -8,6 +10,17 @@ export interface NewRoom {
   /** For DMs: the sorted pair of user ids, unique, so the same pair always gets the same room. */
   directKey: string | null;
   members: Member[];
+  visibility: RoomVisibility;
+}
+
+/** What `join` found: the caller's `joined` system message, `member` already, or `not_found` (unknown or private). */
+export type JoinResult = { outcome: 'joined'; message: ChatMessage } | { outcome: 'member' } | { outcome: 'not_found' };
+
+/** One directory read: rooms whose lower-cased name starts with `prefix`, after `after`, by (lower(name), id). */
+export interface DirectoryRead {
+  prefix: string;
+  after: DirectoryKey | undefined;
+  limit: number;
 }
 
 /** A message as stored, plus the sender's display name when the user directory knows it (null: unknown or deleted). */
@@ -39,10 +52,20 @@ export interface RoomRepository {
   memberIds(roomId: string): Promise<string[]>;
   /** The room as each of its members sees it (or only `viewerIds`), in one read: announcing a change costs one query, not one per member. */
   roomViews(roomId: string, viewerIds?: string[]): Promise<Map<string, Room>>;
-  rename(roomId: string, name: string): Promise<void>;
-  /** Throws CONFLICT when already a member. */
-  addMember(roomId: string, userId: string, role: MemberRole): Promise<void>;
-  removeMember(roomId: string, userId: string): Promise<boolean>;
+  /*
+   * Membership and room changes: each stores its system messages in the room's timeline (a seq and a
+   * rev each) in the change's transaction, with their CHAT events, and returns them to announce.
+   */
+  /** The changed settings' system messages (`renamed`, `visibility`), none when nothing changed; undefined for an unknown room. */
+  updateRoom(roomId: string, actorId: string, wanted: Partial<RoomSettings>): Promise<ChatMessage[] | undefined>;
+  /** The `added` system message (actor `actorId`). Throws CONFLICT when already a member. */
+  addMember(roomId: string, userId: string, role: MemberRole, actorId: string): Promise<ChatMessage>;
+  /** The `left` (actor = user) or `removed` system message; undefined when `userId` was not a member. */
+  removeMember(roomId: string, userId: string, actorId: string): Promise<ChatMessage | undefined>;
+  /** Makes `userId` a member of a public group room; the joiner's read marker starts at their `joined` message. */
+  join(roomId: string, userId: string): Promise<JoinResult>;
+  /** The directory of public rooms (with each one's key, for the next page's cursor). */
+  publicRooms(q: DirectoryRead): Promise<(PublicRoom & { key: DirectoryKey })[]>;
   /** Moves the read marker forward only, never past the room's last seq; returns the marker after the move. */
   markRead(roomId: string, userId: string, seq: number): Promise<number>;
 }
@@ -102,7 +125,8 @@ export type LimitedAction =
   | 'reaction'
   | 'typing'
   | 'room:create'
-  | 'room:members';
+  | 'room:members'
+  | 'room:directory';
 
 /** Per-user limits that protect the service, whichever transport the work came in on. */
 export interface ActionLimiter {
@@ -112,7 +136,8 @@ export interface ActionLimiter {
 
 /** What the transports broadcast after a change committed (Socket.IO across pods, GraphQL subscriptions). */
 export interface ChatNotifier {
-  messageNew(message: ChatMessage): void;
+  /** `except`: a user none of whose sockets hear it (the member a removal announces has left). */
+  messageNew(message: ChatMessage, except?: string): void;
   messageUpdated(message: ChatMessage): void;
   roomAdded(userId: string, room: Room): void;
   roomRemoved(userId: string, roomId: string): void;

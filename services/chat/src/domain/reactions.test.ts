@@ -10,6 +10,8 @@ test('adding twice or removing what is not there changes nothing; a 21st distinc
   assert.equal(decideReaction('add', { mine: false, present: false, distinct: 19 }), 'apply');
   assert.equal(decideReaction('add', { mine: false, present: false, distinct: 20 }), 'too_many');
   assert.equal(decideReaction('add', { mine: false, present: true, distinct: 20 }), 'apply');
+  assert.equal(decideReaction('add', { mine: false, present: false, distinct: 0, system: true }), 'system');
+  assert.equal(decideReaction('remove', { mine: false, present: false, distinct: 0, system: true }), 'system');
 });
 
 test('the summary orders emoji by first use, counts exactly and lists the first 20 reactors', () => {

@@ -10,12 +10,16 @@ export interface ReactionState {
   present: boolean;
   /** How many distinct emoji the message has. */
   distinct: number;
+  /** The message is a system message (a join, a rename...): nobody reacts to it. */
+  system?: boolean;
 }
 
-/** `apply` changes the message (and takes a rev); `noop` is the idempotent repeat; `too_many` a 21st emoji. */
-export type ReactionDecision = 'apply' | 'noop' | 'too_many';
+/** `apply` changes the message (and takes a rev); `noop` is the idempotent repeat; `too_many` a 21st emoji; `system` refused. */
+export type ReactionDecision = 'apply' | 'noop' | 'too_many' | 'system';
 
 export function decideReaction(op: ReactionOp, s: ReactionState): ReactionDecision {
+  // Refused even as a removal: nothing could be there to remove, and the answer stays one.
+  if (s.system) return 'system';
   if (op === 'remove') return s.mine ? 'apply' : 'noop';
   if (s.mine) return 'noop';
   // Joining an emoji already there never adds a distinct one.

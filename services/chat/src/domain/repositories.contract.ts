@@ -31,6 +31,7 @@ export function repositoryContract(name: string, make: () => Promise<Repositorie
       name: directKey ? '' : 'team',
       kind: directKey ? 'direct' : 'group',
       directKey,
+      visibility: 'private',
       members: members.map(([userId, role]) => ({ userId, role })),
     });
     const code = async (p: Promise<unknown>) => p.then(() => undefined, (e: { code?: string }) => e.code);
@@ -43,7 +44,7 @@ export function repositoryContract(name: string, make: () => Promise<Repositorie
       assert.deepEqual(
         { ...view, createdAt: undefined },
         {
-          id: room.id, name: 'team', kind: 'group', createdAt: undefined, lastSeq: 0, lastRev: 0, unreadCount: 0, readSeq: 0,
+          id: room.id, name: 'team', kind: 'group', visibility: 'private', createdAt: undefined, lastSeq: 0, lastRev: 0, unreadCount: 0, readSeq: 0,
           members: [
             { userId: a, role: 'admin', displayName: null },
             { userId: b, role: 'member', displayName: null },
@@ -58,8 +59,11 @@ export function repositoryContract(name: string, make: () => Promise<Repositorie
       assert.equal(await r.rooms.membershipOf(room.id, eve), undefined);
       assert.deepEqual((await r.rooms.memberIds(room.id)).sort(), [a, b, c].sort());
       assert.deepEqual(await r.rooms.roomIdsOf(b), [room.id]);
-      await r.rooms.rename(room.id, 'renamed');
+      const renamed = await r.rooms.updateRoom(room.id, a, { name: 'renamed' });
+      assert.deepEqual(renamed?.map((m) => [m.seq, m.kind, m.system, m.senderId]), [[1, 'system', { event: 'renamed', name: 'renamed' }, a]]);
       assert.equal((await r.rooms.roomFor(room.id, c))?.name, 'renamed');
+      assert.deepEqual(await r.rooms.updateRoom(room.id, a, { name: 'renamed', visibility: 'private' }), [], 'no change, no message');
+      assert.equal(await r.rooms.updateRoom(randomUUID(), a, { name: 'x' }), undefined);
     });
 
     test('a DM is unique per pair: the second create answers undefined, findDirect finds it for its members only', async () => {
@@ -77,15 +81,49 @@ export function repositoryContract(name: string, make: () => Promise<Repositorie
       const [a, b] = [randomUUID(), randomUUID()];
       const room = group([[a, 'admin']]);
       await r.rooms.createRoom(room, a);
-      await r.rooms.addMember(room.id, b, 'member');
+      const added = await r.rooms.addMember(room.id, b, 'member', a);
+      assert.deepEqual([added.seq, added.rev, added.senderId, added.system], [1, 1, a, { event: 'added', userId: b }]);
       assert.deepEqual(await r.rooms.membershipOf(room.id, b), { role: 'member', kind: 'group' });
-      assert.equal(await code(r.rooms.addMember(room.id, b, 'member')), 'CONFLICT');
+      assert.equal(await code(r.rooms.addMember(room.id, b, 'member', a)), 'CONFLICT');
       assert.deepEqual((await r.rooms.roomFor(room.id, a))?.members.map((m) => m.userId), [a, b]);
-      assert.equal(await r.rooms.removeMember(room.id, b), true);
-      assert.equal(await r.rooms.removeMember(room.id, b), false);
+      assert.equal((await r.rooms.roomFor(room.id, b))?.unreadCount, 0, 'a system message is never unread');
+      assert.deepEqual((await r.rooms.removeMember(room.id, b, b))?.system, { event: 'left', userId: b });
+      assert.equal(await r.rooms.removeMember(room.id, b, a), undefined);
+      assert.deepEqual((await r.messages.after(room.id, 0, 10)).map((m) => [m.seq, m.system?.event]), [[1, 'added'], [2, 'left']]);
       assert.equal(await r.rooms.roomFor(room.id, b), undefined);
       assert.deepEqual(await r.rooms.roomIdsOf(b), []);
       assert.equal(await r.messages.send(room.id, b, 'x', 'c'), undefined, 'a former member cannot send');
+    });
+
+    test('public rooms: only public groups can be joined (once), the directory finds them by a case-insensitive prefix, in keyset pages', async () => {
+      const [a, b] = [randomUUID(), randomUUID()];
+      const tag = randomUUID().slice(0, 8);
+      const make = async (name: string) => {
+        const room = { ...group([[a, 'admin']]), name };
+        await r.rooms.createRoom(room, a);
+        return room.id;
+      };
+      const ids = [await make(`Zq${tag} one`), await make(`zq${tag} two`), await make(`zQ${tag}%three`)];
+      const hidden = await make(`zq${tag} private`);
+      for (const id of ids) await r.rooms.updateRoom(id, a, { visibility: 'public' });
+      assert.deepEqual(await r.rooms.join(hidden, b), { outcome: 'not_found' });
+      assert.deepEqual(await r.rooms.join(hidden, a), { outcome: 'member' }, 'a member of a private room knows it');
+      assert.deepEqual(await r.rooms.join(randomUUID(), b), { outcome: 'not_found' });
+      const joined = await r.rooms.join(ids[0] ?? '', b);
+      assert.equal(joined.outcome, 'joined');
+      assert.deepEqual(joined.outcome === 'joined' && [joined.message.seq, joined.message.senderId, joined.message.system], [2, b, { event: 'joined', userId: b }]);
+      assert.deepEqual(await r.rooms.join(ids[0] ?? '', b), { outcome: 'member' });
+      assert.deepEqual([(await r.rooms.roomFor(ids[0] ?? '', b))?.readSeq, (await r.rooms.roomFor(ids[0] ?? '', b))?.unreadCount], [2, 0]);
+
+      const all = await r.rooms.publicRooms({ prefix: `zq${tag}`, after: undefined, limit: 10 });
+      // By the lower-cased name in byte order (" " is 0x20, "%" 0x25).
+      assert.deepEqual(all.map((x) => x.name), [`Zq${tag} one`, `zq${tag} two`, `zQ${tag}%three`]);
+      assert.deepEqual(all.map((x) => x.memberCount), [2, 1, 1]);
+      const first = await r.rooms.publicRooms({ prefix: `zq${tag}`, after: undefined, limit: 2 });
+      const rest = await r.rooms.publicRooms({ prefix: `zq${tag}`, after: first[1]?.key, limit: 2 });
+      assert.deepEqual([...first, ...rest].map((x) => x.id), all.map((x) => x.id));
+      assert.deepEqual((await r.rooms.publicRooms({ prefix: `zq${tag}%`, after: undefined, limit: 10 })).map((x) => x.id), [ids[2]], '% is a character, not a wildcard');
+      assert.deepEqual(await r.rooms.publicRooms({ prefix: `zq${tag}_`, after: undefined, limit: 10 }), [], '_ is a character too');
     });
 
     test('sends take gap-free seqs, a retried clientMsgId stores nothing, non-members and unknown rooms get undefined', async () => {
@@ -101,7 +139,7 @@ export function repositoryContract(name: string, make: () => Promise<Repositorie
       assert.equal(retry?.message.body, 'hi', 'the retry answers the stored message');
       assert.deepEqual(
         { ...first?.message, id: undefined, createdAt: undefined },
-        { id: undefined, roomId: room.id, seq: 1, senderId: a, body: 'hi', clientMsgId: 'c1', createdAt: undefined, editedAt: null, deletedAt: null, rev: 1, reactions: [], senderName: null },
+        { id: undefined, roomId: room.id, seq: 1, senderId: a, body: 'hi', clientMsgId: 'c1', createdAt: undefined, editedAt: null, deletedAt: null, rev: 1, reactions: [], kind: 'user', system: null, senderName: null },
       );
       assert.equal(await r.messages.send(room.id, eve, 'x', 'c9'), undefined);
       assert.equal(await r.messages.send(randomUUID(), a, 'x', 'c9'), undefined);

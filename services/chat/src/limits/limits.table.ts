@@ -32,6 +32,8 @@ export const DEFAULT_LIMITS: LimitsTable = {
   'room:create': { points: 10, durationSeconds: 60, burst: 10 },
   // Adding and removing members (and leaving) share one budget.
   'room:members': { points: 30, durationSeconds: 60, burst: 30 },
+  // The public directory is searched as one types: a few reads a second.
+  'room:directory': { points: 10, durationSeconds: 1, burst: 20 },
 };
 
 export const LIMITED_ACTIONS = Object.keys(DEFAULT_LIMITS) as LimitedAction[];

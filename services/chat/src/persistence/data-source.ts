@@ -4,6 +4,7 @@ import { SendFunction1764000000002 } from './migrations/1764000000002-send-funct
 import { OutboxTraceparent1764000000003 } from './migrations/1764000000003-outbox-traceparent';
 import { SendBatchFunction1764000000004 } from './migrations/1764000000004-send-batch-function';
 import { ChangesFeed1764000000005 } from './migrations/1764000000005-changes-feed';
+import { PublicRooms1764000000006 } from './migrations/1764000000006-public-rooms';
 import { HotRoomUpdates1764000000090 } from './migrations/1764000000090-hot-room-updates';
 
 /** Advisory lock key that serializes migrations across pods starting together ("chat"). */
@@ -25,6 +26,7 @@ export function createDataSource(url: string): DataSource {
       OutboxTraceparent1764000000003,
       SendBatchFunction1764000000004,
       ChangesFeed1764000000005,
+      PublicRooms1764000000006,
       HotRoomUpdates1764000000090,
     ],
     migrationsTableName: 'migrations',

@@ -2,8 +2,9 @@ import { AppError, REACTION_USER_IDS } from '@converge/protocol';
 import type { PoolClient } from 'pg';
 import { type ReactionOp, decideReaction } from '../domain/reactions';
 import type { ChatMessage } from '../domain/ports';
+import { SYSTEM_MESSAGE_IMMUTABLE } from '../domain/room-changes';
 import { messageUpdatedEvent } from '../events/chat.events';
-import { type MessageRow, SENDER_NAME, toMessage } from './message-rows';
+import { MESSAGE_COLUMNS, type MessageRow, toMessage } from './message-rows';
 
 /*
  * The changes to a stored message (edit, delete, reaction), each one transaction on the caller's
@@ -31,12 +32,11 @@ export async function takeRev(c: PoolClient, message: ChatMessage): Promise<Chat
   return { ...message, rev: Number(r.rows[0]?.rev) };
 }
 
-const returning = `RETURNING m.id, m.room_id, m.seq, m.sender_id, m.body, m.client_msg_id, m.created_at, m.edited_at, m.deleted_at,
-  m.rev, m.reactions, ${SENDER_NAME}`;
+const returning = `RETURNING ${MESSAGE_COLUMNS}`;
 
 export async function editIn(c: PoolClient, roomId: string, seq: number, body: string): Promise<ChatMessage> {
   const r = await c.query<MessageRow>(
-    `UPDATE messages m SET body = $3, edited_at = now() WHERE m.room_id = $1 AND m.seq = $2 AND m.deleted_at IS NULL ${returning}`,
+    `UPDATE messages m SET body = $3, edited_at = now() WHERE m.room_id = $1 AND m.seq = $2 AND m.deleted_at IS NULL AND m.kind = 'user' ${returning}`,
     [roomId, seq, body],
   );
   if (!r.rows[0]) throw new AppError('NOT_FOUND', 'no such message');
@@ -46,7 +46,7 @@ export async function editIn(c: PoolClient, roomId: string, seq: number, body: s
 /** The tombstone keeps its seq (order and sync stay gap-free) and loses its reactions; undefined when it was deleted already. */
 export async function softDeleteIn(c: PoolClient, roomId: string, seq: number): Promise<ChatMessage | undefined> {
   const r = await c.query<MessageRow>(
-    `UPDATE messages m SET body = NULL, deleted_at = now(), reactions = '[]' WHERE m.room_id = $1 AND m.seq = $2 AND m.deleted_at IS NULL ${returning}`,
+    `UPDATE messages m SET body = NULL, deleted_at = now(), reactions = '[]' WHERE m.room_id = $1 AND m.seq = $2 AND m.deleted_at IS NULL AND m.kind = 'user' ${returning}`,
     [roomId, seq],
   );
   if (!r.rows[0]) return undefined;
@@ -81,7 +81,7 @@ export async function reactIn(
   const locked = await c.query('SELECT 1 FROM messages m WHERE m.room_id = $1 AND m.seq = $2 AND m.deleted_at IS NULL FOR NO KEY UPDATE', [roomId, seq]);
   if (!locked.rowCount) throw new AppError('NOT_FOUND', 'no such message');
   const r = await c.query<MessageRow & { mine: boolean; present: boolean; n_emoji: string }>(
-    `SELECT m.id, m.room_id, m.seq, m.sender_id, m.body, m.client_msg_id, m.created_at, m.edited_at, m.deleted_at, m.rev, m.reactions, ${SENDER_NAME},
+    `SELECT ${MESSAGE_COLUMNS},
        EXISTS (SELECT 1 FROM message_reactions x WHERE x.room_id = m.room_id AND x.seq = m.seq AND x.emoji = $3 AND x.user_id = $4) AS mine,
        EXISTS (SELECT 1 FROM message_reactions x WHERE x.room_id = m.room_id AND x.seq = m.seq AND x.emoji = $3) AS present,
        (SELECT count(DISTINCT x.emoji) FROM message_reactions x WHERE x.room_id = m.room_id AND x.seq = m.seq) AS n_emoji
@@ -90,7 +90,8 @@ export async function reactIn(
   );
   const row = r.rows[0];
   if (!row) throw new AppError('NOT_FOUND', 'no such message');
-  const decision = decideReaction(op, { mine: row.mine, present: row.present, distinct: Number(row.n_emoji) });
+  const decision = decideReaction(op, { mine: row.mine, present: row.present, distinct: Number(row.n_emoji), system: row.kind === 'system' });
+  if (decision === 'system') throw new AppError('VALIDATION_FAILED', SYSTEM_MESSAGE_IMMUTABLE);
   if (decision === 'too_many') throw new AppError('VALIDATION_FAILED', 'emoji: a message has at most 20 distinct reactions');
   if (decision === 'noop') return { message: toMessage(row), changed: false };
   await c.query(

@@ -1,4 +1,4 @@
-import type { Reaction } from '@converge/protocol';
+import type { MessageKind, Reaction, SystemEvent } from '@converge/protocol';
 import type { ChatMessage } from '../domain/ports';
 
 /** A `messages` row as the reads select it (MESSAGE_SELECT). */
@@ -14,6 +14,8 @@ export interface MessageRow {
   deleted_at: Date | null;
   rev: string;
   reactions: Reaction[];
+  kind: MessageKind;
+  system: SystemEvent | null;
   sender_name: string | null;
 }
 
@@ -30,6 +32,8 @@ export function toMessage(r: MessageRow): ChatMessage {
     deletedAt: r.deleted_at?.toISOString() ?? null,
     rev: Number(r.rev),
     reactions: r.reactions,
+    kind: r.kind,
+    system: r.system,
     senderName: r.sender_name,
   };
 }
@@ -37,7 +41,9 @@ export function toMessage(r: MessageRow): ChatMessage {
 /** The sender's display name (null for an unknown or deleted user), for a row aliased `m`. */
 export const SENDER_NAME = '(SELECT u.display_name FROM users u WHERE u.id = m.sender_id AND u.deleted_at IS NULL) AS sender_name';
 
+/** The message columns every read returns, for a row aliased `m` (a SELECT list or a RETURNING clause). */
+export const MESSAGE_COLUMNS = `m.id, m.room_id, m.seq, m.sender_id, m.body, m.client_msg_id, m.created_at, m.edited_at, m.deleted_at,
+    m.rev, m.reactions, m.kind, m.system, ${SENDER_NAME}`;
+
 /** Message columns with the sender's display name. */
-export const MESSAGE_SELECT = `SELECT m.id, m.room_id, m.seq, m.sender_id, m.body, m.client_msg_id, m.created_at, m.edited_at, m.deleted_at,
-    m.rev, m.reactions, ${SENDER_NAME}
-  FROM messages m`;
+export const MESSAGE_SELECT = `SELECT ${MESSAGE_COLUMNS} FROM messages m`;

@@ -36,7 +36,7 @@ function sendEntry(roomId: string, senderId: string, body: string, clientMsgId: 
   // The event is complete but for the seq and the rev, which the SQL fills in under the room lock.
   const event = newOutboxEvent(
     CHAT_SUBJECTS.messageCreated(roomId),
-    { message: { id, roomId, seq: 0, senderId, body, clientMsgId, createdAt: at.toISOString(), editedAt: null, deletedAt: null, rev: 0, reactions: [] } },
+    { message: { id, roomId, seq: 0, senderId, body, clientMsgId, createdAt: at.toISOString(), editedAt: null, deletedAt: null, rev: 0, reactions: [], kind: 'user', system: null } },
     at,
   );
   return { roomId, senderId, body, clientMsgId, id, at, event };
@@ -73,6 +73,9 @@ function sendResult(e: SendEntry, row: SendRow | undefined): SendResult | undefi
       deleted_at: row.o_deleted_at,
       rev: row.o_rev,
       reactions: row.o_reactions,
+      // The send functions store user messages only.
+      kind: 'user',
+      system: null,
       sender_name: row.o_sender_name,
     }),
   };

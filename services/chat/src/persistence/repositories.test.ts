@@ -52,7 +52,7 @@ test('a grouped batch with one body PostgreSQL refuses (a NUL character) stores 
     // A batch that gathers for up to 50 ms behind the first send, so the three below meet in one.
     const messages = new PgMessageRepository(pool, undefined, { maxSize: 3, maxWaitMs: 50 });
     const a = randomUUID();
-    const room = await rooms.createRoom({ id: randomUUID(), name: 'r', kind: 'group', directKey: null, members: [{ userId: a, role: 'admin' }] }, a);
+    const room = await rooms.createRoom({ id: randomUUID(), name: 'r', kind: 'group', directKey: null, visibility: 'private', members: [{ userId: a, role: 'admin' }] }, a);
     assert.ok(room);
     const [good1, bad, good2] = await Promise.allSettled([
       messages.send(room.id, a, 'fine', 'g1'),

@@ -1,15 +1,18 @@
 import type { PoolClient } from 'pg';
-import { AppError, type Member, type MemberRole, type Room, type RoomKind } from '@converge/protocol';
+import { AppError, type Member, type MemberRole, type PublicRoom, type Room, type RoomKind, type RoomVisibility } from '@converge/protocol';
 import { outboxInsert, type OutboxEvent } from '@converge/runtime';
-import type { NewRoom, RoomRepository } from '../domain/ports';
+import type { ChatMessage, DirectoryRead, JoinResult, NewRoom, RoomRepository } from '../domain/ports';
+import type { DirectoryKey } from '../domain/public-rooms';
+import { removalEvent, roomChangeEvents, type RoomSettings } from '../domain/room-changes';
+import { appendSystemMessage, lockRoom } from './system-messages';
 import { memberEvent } from '../events/chat.events';
 import { PgRepository } from './pg-repository';
-import { UNIQUE_VIOLATION } from './transaction';
 
 interface RoomRow {
   id: string;
   name: string;
   kind: RoomKind;
+  visibility: RoomVisibility;
   created_at: Date;
   last_seq: string;
   last_rev: string;
@@ -23,6 +26,7 @@ function toRoom(r: RoomRow): Room {
     id: r.id,
     name: r.name,
     kind: r.kind,
+    visibility: r.visibility,
     createdAt: r.created_at.toISOString(),
     lastSeq: Number(r.last_seq),
     lastRev: Number(r.last_rev),
@@ -32,11 +36,11 @@ function toRoom(r: RoomRow): Room {
   };
 }
 
-/** A room as one member sees it: their read marker and unread count (others' live messages past it). */
+/** A room as one member sees it: their read marker and unread count (others' live user messages past it: system messages never count). */
 const ROOM_SELECT = `
-  SELECT r.id, r.name, r.kind, r.created_at, r.last_seq, r.last_rev, me.read_seq,
+  SELECT r.id, r.name, r.kind, r.visibility, r.created_at, r.last_seq, r.last_rev, me.read_seq,
     (SELECT count(*) FROM messages m
-       WHERE m.room_id = r.id AND m.seq > me.read_seq AND m.sender_id <> me.user_id AND m.deleted_at IS NULL) AS unread,
+       WHERE m.room_id = r.id AND m.seq > me.read_seq AND m.sender_id <> me.user_id AND m.deleted_at IS NULL AND m.kind = 'user') AS unread,
     (SELECT json_agg(json_build_object('userId', x.user_id, 'role', x.role, 'displayName', u.display_name) ORDER BY x.joined_at, x.user_id)
        FROM members x LEFT JOIN users u ON u.id = x.user_id AND u.deleted_at IS NULL WHERE x.room_id = r.id) AS members
   FROM rooms r JOIN members me ON me.room_id = r.id AND me.user_id = $1`;
@@ -46,9 +50,9 @@ const ROOM_VIEWS_SELECT = `
   WITH mem AS (
     SELECT coalesce(json_agg(json_build_object('userId', x.user_id, 'role', x.role, 'displayName', u.display_name) ORDER BY x.joined_at, x.user_id), '[]') AS members
     FROM members x LEFT JOIN users u ON u.id = x.user_id AND u.deleted_at IS NULL WHERE x.room_id = $1)
-  SELECT me.user_id AS viewer_id, r.id, r.name, r.kind, r.created_at, r.last_seq, r.last_rev, me.read_seq,
+  SELECT me.user_id AS viewer_id, r.id, r.name, r.kind, r.visibility, r.created_at, r.last_seq, r.last_rev, me.read_seq,
     (SELECT count(*) FROM messages m
-       WHERE m.room_id = r.id AND m.seq > me.read_seq AND m.sender_id <> me.user_id AND m.deleted_at IS NULL) AS unread,
+       WHERE m.room_id = r.id AND m.seq > me.read_seq AND m.sender_id <> me.user_id AND m.deleted_at IS NULL AND m.kind = 'user') AS unread,
     mem.members
   FROM rooms r JOIN members me ON me.room_id = r.id CROSS JOIN mem
   WHERE r.id = $1 AND ($2::uuid[] IS NULL OR me.user_id = ANY($2::uuid[]))`;
@@ -65,9 +69,9 @@ export class PgRoomRepository extends PgRepository implements RoomRepository {
   async createRoom(room: NewRoom, actorId: string): Promise<Room | undefined> {
     const created = await this.tx(async (c) => {
       const inserted = await c.query(
-        `INSERT INTO rooms (id, name, kind, direct_key, created_by) VALUES ($1, $2, $3, $4, $5)
+        `INSERT INTO rooms (id, name, kind, direct_key, created_by, visibility) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (direct_key) DO NOTHING RETURNING id`,
-        [room.id, room.name, room.kind, room.directKey, actorId],
+        [room.id, room.name, room.kind, room.directKey, actorId, room.visibility],
       );
       if (!inserted.rowCount) return false;
       // One statement for every member, however many were listed.
@@ -120,28 +124,83 @@ export class PgRoomRepository extends PgRepository implements RoomRepository {
     return r.map((x) => x.user_id);
   }
 
-  async rename(roomId: string, name: string): Promise<void> {
-    await this.pool.query('UPDATE rooms SET name = $2 WHERE id = $1', [roomId, name]);
-  }
-
-  async addMember(roomId: string, userId: string, role: MemberRole): Promise<void> {
-    try {
-      await this.tx(async (c) => {
-        await c.query('INSERT INTO members (room_id, user_id, role) VALUES ($1, $2, $3)', [roomId, userId, role]);
-        await this.event(c, memberEvent(roomId, userId, 'added', role));
-      });
-    } catch (e) {
-      if ((e as { code?: string }).code === UNIQUE_VIOLATION) throw new AppError('CONFLICT', 'already a member');
-      throw e;
-    }
-  }
-
-  async removeMember(roomId: string, userId: string): Promise<boolean> {
+  async updateRoom(roomId: string, actorId: string, wanted: Partial<RoomSettings>): Promise<ChatMessage[] | undefined> {
     return this.tx(async (c) => {
-      const gone = await c.query('DELETE FROM members WHERE room_id = $1 AND user_id = $2', [roomId, userId]);
-      if (gone.rowCount) await this.event(c, memberEvent(roomId, userId, 'removed'));
-      return (gone.rowCount ?? 0) > 0;
+      const room = await lockRoom(c, roomId);
+      if (!room) return undefined;
+      const events = roomChangeEvents(room, wanted);
+      if (!events.length) return [];
+      await c.query('UPDATE rooms SET name = coalesce($2, name), visibility = coalesce($3, visibility) WHERE id = $1', [
+        roomId,
+        wanted.name ?? null,
+        wanted.visibility ?? null,
+      ]);
+      const out: ChatMessage[] = [];
+      for (const e of events) out.push(await appendSystemMessage(c, roomId, actorId, e));
+      return out;
     });
+  }
+
+  async addMember(roomId: string, userId: string, role: MemberRole, actorId: string): Promise<ChatMessage> {
+    return this.tx(async (c) => {
+      if (!(await lockRoom(c, roomId))) throw new AppError('NOT_FOUND', 'no such room');
+      const added = await c.query('INSERT INTO members (room_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [roomId, userId, role]);
+      if (!added.rowCount) throw new AppError('CONFLICT', 'already a member');
+      await this.event(c, memberEvent(roomId, userId, 'added', role));
+      return appendSystemMessage(c, roomId, actorId, { event: 'added', userId });
+    });
+  }
+
+  async removeMember(roomId: string, userId: string, actorId: string): Promise<ChatMessage | undefined> {
+    return this.tx(async (c) => {
+      if (!(await lockRoom(c, roomId))) return undefined;
+      const gone = await c.query('DELETE FROM members WHERE room_id = $1 AND user_id = $2', [roomId, userId]);
+      if (!gone.rowCount) return undefined;
+      await this.event(c, memberEvent(roomId, userId, 'removed'));
+      return appendSystemMessage(c, roomId, actorId, removalEvent(actorId, userId));
+    });
+  }
+
+  async join(roomId: string, userId: string): Promise<JoinResult> {
+    return this.tx(async (c): Promise<JoinResult> => {
+      // Under the room lock a concurrent change of visibility has committed or waits: a room made
+      // private is never joined after the change.
+      const room = await lockRoom(c, roomId);
+      if (!room) return { outcome: 'not_found' };
+      // A member knows the room, whatever its visibility: joining it again is a no-op, not NOT_FOUND.
+      const member = await c.query('SELECT 1 FROM members WHERE room_id = $1 AND user_id = $2', [roomId, userId]);
+      if (member.rowCount) return { outcome: 'member' };
+      if (room.kind !== 'group' || room.visibility !== 'public') return { outcome: 'not_found' };
+      const added = await c.query(`INSERT INTO members (room_id, user_id, role) VALUES ($1, $2, 'member') ON CONFLICT DO NOTHING`, [roomId, userId]);
+      if (!added.rowCount) return { outcome: 'member' };
+      await this.event(c, memberEvent(roomId, userId, 'added', 'member'));
+      const message = await appendSystemMessage(c, roomId, userId, { event: 'joined', userId });
+      // The history before one's join is not news to catch up on.
+      await c.query('UPDATE members SET read_seq = $3 WHERE room_id = $1 AND user_id = $2', [roomId, userId, message.seq]);
+      return { outcome: 'joined', message };
+    });
+  }
+
+  async publicRooms(q: DirectoryRead): Promise<(PublicRoom & { key: DirectoryKey })[]> {
+    // The prefix as a LIKE pattern (its own % _ \ escaped), on the index's expression: a range scan of rooms_public_name.
+    const pattern = `${q.prefix.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    const r = await this.rows<{ id: string; name: string; key_name: string; member_count: string; last_activity_at: Date }>(
+      `SELECT r.id, r.name, lower(r.name) COLLATE "C" AS key_name, r.last_activity_at,
+         (SELECT count(*) FROM members x WHERE x.room_id = r.id) AS member_count
+       FROM rooms r
+       WHERE r.visibility = 'public' AND lower(r.name) COLLATE "C" LIKE $1
+         AND ($2::text IS NULL OR (lower(r.name) COLLATE "C", r.id) > ($2::text, $3::uuid))
+       ORDER BY lower(r.name) COLLATE "C", r.id
+       LIMIT $4`,
+      [pattern, q.after?.name ?? null, q.after?.id ?? null, q.limit],
+    );
+    return r.map((x) => ({
+      id: x.id,
+      name: x.name,
+      memberCount: Number(x.member_count),
+      lastActivityAt: x.last_activity_at.toISOString(),
+      key: { name: x.key_name, id: x.id },
+    }));
   }
 
   async markRead(roomId: string, userId: string, seq: number): Promise<number> {

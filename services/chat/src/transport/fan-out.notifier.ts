@@ -10,8 +10,8 @@ export class FanOutNotifier implements ChatNotifier {
     private readonly sockets: SocketNotifier,
     private readonly bus: RoomEventBus,
   ) {}
-  messageNew(m: ChatMessage): void {
-    this.sockets.messageNew(m);
+  messageNew(m: ChatMessage, except?: string): void {
+    this.sockets.messageNew(m, except);
     this.bus.publish(messageAddedTopic(m.roomId), m);
   }
   messageUpdated(m: ChatMessage): void {

@@ -23,6 +23,9 @@ export class RoomType {
   @Field({ description: 'group or direct' })
   kind!: string;
 
+  @Field({ description: 'private or public (public groups are in the directory); DMs are private' })
+  visibility!: string;
+
   @Field({ description: 'ISO-8601, UTC' })
   createdAt!: string;
 
@@ -52,6 +55,21 @@ export class ReactionType {
 
   @Field(() => [ID], { description: 'The first 20 who reacted, in order' })
   userIds!: string[];
+}
+
+@ObjectType('SystemEvent')
+export class SystemEventType {
+  @Field({ description: 'joined, left, added, removed, renamed or visibility' })
+  event!: string;
+
+  @Field(() => ID, { nullable: true, description: 'Who joined, left, was added or removed' })
+  userId?: string;
+
+  @Field(() => String, { nullable: true, description: 'The new name of a rename' })
+  name?: string;
+
+  @Field(() => String, { nullable: true, description: 'The new visibility of a visibility change' })
+  visibility?: string;
 }
 
 @ObjectType('Message')
@@ -91,6 +109,12 @@ export class MessageType {
 
   @Field(() => [ReactionType], { description: 'In order of first use' })
   reactions!: ReactionType[];
+
+  @Field({ description: 'user, or system (a membership or room change: never unread, never edited or reacted to)' })
+  kind!: string;
+
+  @Field(() => SystemEventType, { nullable: true, description: 'The change a system message records; null on user messages' })
+  system!: SystemEventType | null;
 }
 
 @ObjectType('MessagePage')
@@ -121,4 +145,28 @@ export class PresenceType {
 
   @Field()
   online!: boolean;
+}
+
+@ObjectType('PublicRoom')
+export class PublicRoomType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  name!: string;
+
+  @Field(() => Int)
+  memberCount!: number;
+
+  @Field({ description: 'ISO-8601, UTC' })
+  lastActivityAt!: string;
+}
+
+@ObjectType('PublicRoomPage')
+export class PublicRoomPageType {
+  @Field(() => [PublicRoomType])
+  rooms!: PublicRoomType[];
+
+  @Field(() => String, { nullable: true, description: 'Pass as cursor for the next page; null on the last' })
+  nextCursor!: string | null;
 }

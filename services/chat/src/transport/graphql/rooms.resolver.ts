@@ -5,8 +5,10 @@ import {
   editMessageBodySchema,
   historyQuerySchema,
   parseOrThrow,
+  publicRoomsQuerySchema,
   readBodySchema,
-  renameRoomBodySchema,
+  roomVisibilitySchema,
+  updateRoomBodySchema,
   sendMessageBodySchema,
 } from '@converge/protocol';
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
@@ -16,7 +18,7 @@ import type { ChatService } from '../../domain/chat.service';
 import type { ChatMessage } from '../../domain/ports';
 import { emojiOf, memberIdOf, roomIdOf, seqOf } from '../edge-input';
 import { definedOnly, type GraphQLContext } from './graphql.context';
-import { ChangesPageType, MemberType, MessagePageType, MessageType, PresenceType, RoomType } from './chat.types';
+import { ChangesPageType, MemberType, MessagePageType, MessageType, PresenceType, PublicRoomPageType, RoomType } from './chat.types';
 import type { RoomEventBus } from './room-event.bus';
 
 export const messageAddedTopic = (roomId: string) => `messageAdded:${roomId}`;
@@ -78,6 +80,17 @@ export class RoomsResolver {
     return this.deps.chat.changes(me, { roomId: id, ...parseOrThrow(changesQuerySchema, definedOnly({ afterRev, limit })) });
   }
 
+  @Query(() => PublicRoomPageType, { description: 'Public rooms by name; search: a case-insensitive prefix; cursor: the last page’s nextCursor' })
+  async publicRooms(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('search', () => String, { nullable: true }) search?: string,
+    @Arg('limit', () => Int, { nullable: true }) limit?: number,
+    @Arg('cursor', () => String, { nullable: true }) cursor?: string,
+  ): Promise<PublicRoomPageType> {
+    const me = (await ctx.caller()).userId;
+    return this.deps.chat.publicRooms(me, parseOrThrow(publicRoomsQuerySchema, definedOnly({ search, limit, cursor })));
+  }
+
   @Query(() => [PresenceType], { description: 'Which members of the room are online' })
   async presence(@Arg('roomId', () => ID) roomId: string, @Ctx() ctx: GraphQLContext): Promise<PresenceType[]> {
     return this.deps.chat.presence((await ctx.caller()).userId, roomIdOf(roomId));
@@ -102,7 +115,24 @@ export class RoomsResolver {
   @Mutation(() => RoomType)
   async renameRoom(@Arg('roomId', () => ID) roomId: string, @Arg('name', () => String) name: string, @Ctx() ctx: GraphQLContext): Promise<RoomType> {
     const me = (await ctx.caller()).userId;
-    return this.deps.chat.renameRoom(me, roomIdOf(roomId), parseOrThrow(renameRoomBodySchema, { name }));
+    return this.deps.chat.updateRoom(me, roomIdOf(roomId), parseOrThrow(updateRoomBodySchema, { name }));
+  }
+
+  @Mutation(() => RoomType, { description: 'Admins of a group: private or public (public rooms are in the directory, anyone may join)' })
+  async setRoomVisibility(
+    @Arg('roomId', () => ID) roomId: string,
+    @Arg('visibility', () => String) visibility: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<RoomType> {
+    const me = (await ctx.caller()).userId;
+    const id = roomIdOf(roomId);
+    return this.deps.chat.updateRoom(me, id, parseOrThrow(updateRoomBodySchema, { visibility: parseOrThrow(roomVisibilitySchema, visibility) }));
+  }
+
+  @Mutation(() => RoomType, { description: 'Join a public room (a member already: the room as it is); private or unknown: NOT_FOUND' })
+  async joinRoom(@Arg('roomId', () => ID) roomId: string, @Ctx() ctx: GraphQLContext): Promise<RoomType> {
+    const me = (await ctx.caller()).userId;
+    return (await this.deps.chat.join(me, roomIdOf(roomId))).room;
   }
 
   @Mutation(() => MemberType)

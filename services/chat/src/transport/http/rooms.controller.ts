@@ -26,8 +26,10 @@ import {
   historyQuerySchema,
   type Member,
   parseOrThrow,
+  type PublicRoomPage,
+  publicRoomsQuerySchema,
   readBodySchema,
-  renameRoomBodySchema,
+  updateRoomBodySchema,
   type Room,
   type RoomList,
   sendMessageBodySchema,
@@ -74,14 +76,27 @@ export class RoomsController {
     return { rooms: await this.chat.listRooms(me) };
   }
 
+  // Before ':id', which would otherwise take "public" for a room id.
+  @Get('public')
+  directory(@CallerId() me: string, @Query() query: Record<string, unknown>): Promise<PublicRoomPage> {
+    return this.chat.publicRooms(me, parseOrThrow(publicRoomsQuerySchema, query));
+  }
+
   @Get(':id')
   get(@CallerId() me: string, @Param('id') id: string): Promise<Room> {
     return this.chat.getRoom(me, roomIdOf(id));
   }
 
   @Patch(':id')
-  rename(@CallerId() me: string, @Param('id') id: string, @Body() body: unknown): Promise<Room> {
-    return this.chat.renameRoom(me, roomIdOf(id), parseOrThrow(renameRoomBodySchema, body));
+  update(@CallerId() me: string, @Param('id') id: string, @Body() body: unknown): Promise<Room> {
+    return this.chat.updateRoom(me, roomIdOf(id), parseOrThrow(updateRoomBodySchema, body));
+  }
+
+  @Post(':id/join')
+  async join(@CallerId() me: string, @Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<Room> {
+    const { room, created } = await this.chat.join(me, roomIdOf(id));
+    res.status(created ? 201 : 200);
+    return room;
   }
 
   @Post(':id/members')

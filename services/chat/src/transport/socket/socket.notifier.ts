@@ -14,8 +14,10 @@ export const userChannel = (userId: string) => `user:${userId}`;
 export class SocketNotifier implements ChatNotifier {
   io: ChatIo | undefined;
 
-  messageNew(m: ChatMessage): void {
-    this.io?.to(roomChannel(m.roomId)).emit(ServerEvent.MessageNew, m);
+  messageNew(m: ChatMessage, except?: string): void {
+    if (!this.io) return;
+    const to = this.io.to(roomChannel(m.roomId));
+    (except ? to.except(userChannel(except)) : to).emit(ServerEvent.MessageNew, m);
   }
   messageUpdated(m: ChatMessage): void {
     this.io?.to(roomChannel(m.roomId)).emit(ServerEvent.MessageUpdated, m);
