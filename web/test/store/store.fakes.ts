@@ -21,6 +21,7 @@ export function aRoom(id: string, over: Partial<Room> = {}): Room {
     id,
     name: 'General',
     kind: 'group',
+    visibility: 'private',
     createdAt: '2026-01-01T00:00:00.000Z',
     lastSeq: 0,
     lastRev: 0,
@@ -49,6 +50,8 @@ export function aMessage(room: string, seq: number, over: Partial<Message> = {})
     deletedAt: null,
     rev: seq,
     reactions: [],
+    kind: 'user',
+    system: null,
     ...over,
   };
 }
