@@ -125,8 +125,9 @@ export async function rawInsertCeiling(o: RawOptions): Promise<{ insert: RawFigu
             if (variant === 'insert') {
               const seq = (seqs.get(roomId) ?? 0) + 1;
               seqs.set(roomId, seq);
+              // The message's rev is its seq here: every change of these rooms is a new message.
               await pool.query(
-                `INSERT INTO messages (id, room_id, seq, sender_id, body, client_msg_id) VALUES ($1, $2, $3, $4, $5, $6)
+                `INSERT INTO messages (id, room_id, seq, rev, sender_id, body, client_msg_id) VALUES ($1, $2, $3, $3, $4, $5, $6)
                  RETURNING id, room_id, seq, sender_id, body, client_msg_id, created_at, edited_at, deleted_at`,
                 [randomUUID(), roomId, seq, senderId, body, clientMsgId],
               );
@@ -134,11 +135,14 @@ export async function rawInsertCeiling(o: RawOptions): Promise<{ insert: RawFigu
               const c: PoolClient = await pool.connect();
               try {
                 await c.query('BEGIN');
-                const r = await c.query<{ last_seq: string }>('UPDATE rooms SET last_seq = last_seq + 1, last_activity_at = now() WHERE id = $1 RETURNING last_seq', [roomId]);
+                const r = await c.query<{ last_seq: string; last_rev: string }>(
+                  'UPDATE rooms SET last_seq = last_seq + 1, last_rev = last_rev + 1, last_activity_at = now() WHERE id = $1 RETURNING last_seq, last_rev',
+                  [roomId],
+                );
                 await c.query(
-                  `INSERT INTO messages (id, room_id, seq, sender_id, body, client_msg_id) VALUES ($1, $2, $3, $4, $5, $6)
+                  `INSERT INTO messages (id, room_id, seq, rev, sender_id, body, client_msg_id) VALUES ($1, $2, $3, $4, $5, $6, $7)
                    RETURNING id, room_id, seq, sender_id, body, client_msg_id, created_at, edited_at, deleted_at`,
-                  [randomUUID(), roomId, Number(r.rows[0]?.last_seq), senderId, body, clientMsgId],
+                  [randomUUID(), roomId, Number(r.rows[0]?.last_seq), Number(r.rows[0]?.last_rev), senderId, body, clientMsgId],
                 );
                 await c.query('COMMIT');
               } catch (e) {
@@ -171,9 +175,11 @@ export async function rawInsertCeiling(o: RawOptions): Promise<{ insert: RawFigu
         concurrency: o.concurrency,
       };
     };
-    // seq-tx reuses the rooms' last_seq, which starts at 0: keep its seqs clear of the insert variant's.
+    // seq-tx reuses the rooms' last_seq and last_rev, which start at 0: keep them clear of the insert variant's.
     const insert = await run('insert');
-    await pool.query('UPDATE rooms SET last_seq = (SELECT coalesce(max(seq), 0) FROM messages m WHERE m.room_id = rooms.id)');
+    await pool.query(
+      'UPDATE rooms SET last_seq = (SELECT coalesce(max(seq), 0) FROM messages m WHERE m.room_id = rooms.id), last_rev = (SELECT coalesce(max(rev), 0) FROM messages m WHERE m.room_id = rooms.id)',
+    );
     const seqTx = await run('seq-tx');
     return { insert, seqTx };
   } finally {
