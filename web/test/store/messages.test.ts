@@ -41,7 +41,7 @@ describe('messages store', () => {
   test('messages from every path merge by seq: in order, never twice, a newer copy replaces the old', async () => {
     await withRoom(3);
     await h.store.messages.open(R);
-    const edited = aMessage(R, 2, { body: 'edited', editedAt: '2026-01-03T00:00:00.000Z' });
+    const edited = aMessage(R, 2, { body: 'edited', editedAt: '2026-01-03T00:00:00.000Z', rev: 6 });
     h.store.messages.apply(R, [aMessage(R, 5), aMessage(R, 4), aMessage(R, 3), edited]);
     assert.deepEqual(seqs(h), [1, 2, 3, 4, 5]);
     assert.equal(h.store.messages.thread(R)?.messages[1]?.body, 'edited');
