@@ -164,7 +164,7 @@ describe('messages store', () => {
 
   test('an edit and a delete go over the socket when connected, over REST when not', async () => {
     await withRoom(2, {
-      editMessage: async (_r: string, seq: number, body: string) => aMessage(R, seq, { senderId: ME, body }),
+      editMessage: async (_r: string, seq: number, body: string) => aMessage(R, seq, { senderId: ME, body, rev: 10 }),
       deleteMessage: async () => undefined,
     });
     await h.store.messages.open(R);
@@ -179,7 +179,7 @@ describe('messages store', () => {
 
     h.socket.answer('message:edit', (p: { seq: number; body: string }) => ({
       ok: true,
-      message: aMessage(R, p.seq, { senderId: ME, body: p.body }),
+      message: aMessage(R, p.seq, { senderId: ME, body: p.body, rev: 11 }),
     }));
     h.socket.connect();
     h.store.connection.setSocket(h.socket as never);
