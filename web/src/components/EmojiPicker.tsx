@@ -1,11 +1,14 @@
 // The reaction picker: a row of quick emoji (recent, then frequent) and "more", which loads the full
 // catalogue (emojibase-data, its own chunk) with a search box and one group shown at a time, so the
 // page never holds two thousand buttons. Escape closes it.
-import { createMemo, createResource, createSignal, For, Show } from 'solid-js';
+import { createMemo, createResource, createSignal, For, onMount, Show } from 'solid-js';
 import { type EmojiGroup, searchCatalog } from '../lib/emoji-catalog';
 import { loadCatalog } from '../lib/emoji-catalog-loader';
 
 export function EmojiPicker(props: { quick: string[]; onPick: (emoji: string) => void; onClose: () => void }) {
+  let el!: HTMLDivElement;
+  // Keyboard users land on the first emoji, so Escape (handled below) and arrows-by-Tab work at once.
+  onMount(() => el.querySelector<HTMLButtonElement>('button')?.focus());
   const [full, setFull] = createSignal(false);
   const [catalog] = createResource(full, () => loadCatalog());
   const [group, setGroup] = createSignal(0);
@@ -17,6 +20,7 @@ export function EmojiPicker(props: { quick: string[]; onPick: (emoji: string) =>
 
   return (
     <div
+      ref={el}
       class="picker"
       role="group"
       aria-label="Pick a reaction"

@@ -18,6 +18,7 @@ export function reactorsLabel(r: Reaction, name: (id: string) => string): string
 export function ReactionBar(props: { roomId: string; message: Message }) {
   const { messages, users, session, recentEmoji } = useStore();
   const [picking, setPicking] = createSignal(false);
+  let addButton!: HTMLButtonElement;
   const [error, setError] = createSignal<string | null>(null);
   const mine = (r: Reaction) => r.userIds.includes(session.me() ?? '');
 
@@ -57,6 +58,7 @@ export function ReactionBar(props: { roomId: string; message: Message }) {
         aria-label="Add reaction"
         title="Add reaction"
         aria-expanded={picking()}
+        ref={addButton}
         data-testid="reaction-add"
         onClick={() => setPicking(!picking())}
       >
@@ -70,7 +72,10 @@ export function ReactionBar(props: { roomId: string; message: Message }) {
             const held = props.message.reactions.find((r) => r.emoji === emoji);
             void toggle(emoji, !(held && mine(held)));
           }}
-          onClose={() => setPicking(false)}
+          onClose={() => {
+            setPicking(false);
+            addButton.focus();
+          }}
         />
       </Show>
       <Show when={error()}>
