@@ -115,3 +115,18 @@ describe('changes feed (store)', () => {
     assert.equal(shown(hh)[1]?.reactions[0]?.count, 1);
   });
 });
+
+describe('system messages (store)', () => {
+  test('a system line takes its seq but never counts as unread', async () => {
+    const hh = harness({ rooms: async () => ({ rooms: [aRoom(R, { lastSeq: 1, unreadCount: 0, readSeq: 1 })] }) });
+    await signIn(hh);
+    await hh.store.rooms.reload();
+    const joined = { ...aMessage(R, 2), body: null, kind: 'system', system: { event: 'joined', userId: BOB } } as unknown as Message;
+    hh.store.rooms.applyMessage(joined);
+    hh.store.rooms.applyMessage(aMessage(R, 3));
+    assert.equal(hh.store.rooms.get(R)?.knownSeq, 3);
+    assert.equal(hh.store.rooms.get(R)?.unread, 1);
+    hh.store.live.stop();
+    hh.store.dispose();
+  });
+});
