@@ -2,6 +2,7 @@
 // light and the dark theme: no serious or critical violation.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { callAs } from '@converge/testing';
 import { aliceAndBobInRoom, openRoom, postMessage, useBrowserStack } from '@converge/testing/browser';
 import { axeViolations } from './page-checks';
 
@@ -21,8 +22,16 @@ for (const scheme of ['light', 'dark'] as const) {
     await alice.page.getByLabel('Message', { exact: true }).fill('my reply');
     await alice.page.getByLabel('Message', { exact: true }).press('Enter');
     await alice.page.locator('[data-testid="message"]').nth(1).waitFor();
+    // The reaction bar in its states: someone else's chip, the user's own (pressed), the open picker.
+    await callAs(e2e.webUrl, bobAcc, 'PUT', `/rooms/${roomId}/messages/1/reactions/${encodeURIComponent('👍')}`);
+    await alice.page.locator('[data-seq="1"] [data-testid="reaction"]').click();
+    await alice.page.waitForSelector('[data-seq="1"] [data-testid="reaction"][aria-pressed="true"]');
+    await alice.page.locator('[data-seq="2"]').hover();
+    await alice.page.locator('[data-seq="2"] [data-testid="reaction-add"]').click();
+    await alice.page.getByTestId('emoji-picker').waitFor();
     await alice.page.waitForTimeout(300);
     found.conversation = await axeViolations(alice.page);
+    await alice.page.keyboard.press('Escape');
     await alice.page.evaluate(() => history.back());
     await alice.page.waitForURL((u) => !u.pathname.startsWith('/c/'));
     await alice.page.getByTestId('room-list').waitFor();

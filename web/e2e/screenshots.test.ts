@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { before, test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { callAs } from '@converge/testing';
 import { createDirect, createGroup, DESKTOP, loginViaUi, openRoom, PHONE, postMessage, registerAccount, send, uniqueName, useBrowserStack } from '@converge/testing/browser';
 
 const OUT = resolve(__dirname, '..', 'screenshots');
@@ -19,7 +20,7 @@ async function noHorizontalOverflow(page: Page): Promise<void> {
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the viewport`);
 }
 
-test('screenshots of login, room list and conversation at desktop and 360 px', { timeout: 150_000 }, async () => {
+test('screenshots of login, room list, conversation and reactions at desktop and 360 px', { timeout: 150_000 }, async () => {
   const mia = await registerAccount(e2e.webUrl, uniqueName('mia'), 'Mia Chen');
   const leo = await registerAccount(e2e.webUrl, uniqueName('leo'), 'Leo Martin');
   const ana = await registerAccount(e2e.webUrl, uniqueName('ana'), 'Ana Souza');
@@ -39,6 +40,13 @@ test('screenshots of login, room list and conversation at desktop and 360 px', {
     [ana, 'Spec is here: https://example.com/specs/onboarding-v2'],
   ];
   for (const [who, text] of script) await postMessage(e2e.webUrl, who, design, text);
+  const react = (who: typeof mia, seq: number, emoji: string) =>
+    callAs(e2e.webUrl, who, 'PUT', `/rooms/${design}/messages/${seq}/reactions/${encodeURIComponent(emoji)}`);
+  await react(mia, 1, '🎉');
+  await react(ana, 1, '🎉');
+  await react(leo, 3, '👍');
+  await react(ana, 3, '👍');
+  await react(leo, 2, '❤️');
 
   for (const [label, viewport] of [
     ['desktop', DESKTOP],
@@ -73,6 +81,20 @@ test('screenshots of login, room list and conversation at desktop and 360 px', {
       await page.getByRole('button', { name: 'Back to conversations' }).waitFor();
     }
     await page.screenshot({ path: join(OUT, `conversation-${label}.png`) });
+
+    // The reaction bar with the quick picker open on Leo's message, light and dark; at 360 px it fits.
+    const first = page.locator('[data-testid="message"][data-seq="4"]');
+    await first.hover();
+    await first.getByTestId('reaction-add').click();
+    await page.getByTestId('emoji-picker').waitFor();
+    await page.waitForTimeout(200);
+    await noHorizontalOverflow(page);
+    await page.screenshot({ path: join(OUT, `reactions-${label}.png`) });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: join(OUT, `reactions-${label}-dark.png`) });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.keyboard.press('Escape');
     assert.deepEqual(user.errors, []);
     await user.context.close();
   }

@@ -16,7 +16,7 @@ function walk(dir) {
 }
 
 const rows = walk(dist)
-  .filter((p) => /\.(js|css|html)$/.test(p))
+  .filter((p) => /\.(js|css|html|json)$/.test(p))
   .map((p) => {
     const buf = readFileSync(p);
     return { file: relative(dist, p), raw: buf.length, gz: gzipSync(buf, { level: 9 }).length };
@@ -29,7 +29,8 @@ console.log(`\n${'asset'.padEnd(w)}  ${'raw'.padStart(10)}  ${'gzip'.padStart(10
 for (const r of rows) console.log(`${r.file.padEnd(w)}  ${kb(r.raw).padStart(10)}  ${kb(r.gz).padStart(10)}`);
 const js = rows.filter((r) => r.file.endsWith('.js'));
 const jsGz = js.reduce((s, r) => s + r.gz, 0);
-const allGz = rows.reduce((s, r) => s + r.gz, 0);
+// Data files (the emoji catalogue) are fetched on demand, not code: listed, outside the JS budget.
+const allGz = rows.filter((r) => !r.file.endsWith('.json')).reduce((s, r) => s + r.gz, 0);
 console.log(`${'total JS'.padEnd(w)}  ${kb(js.reduce((s, r) => s + r.raw, 0)).padStart(10)}  ${kb(jsGz).padStart(10)}`);
 console.log(`${'total (JS+CSS+HTML)'.padEnd(w)}  ${''.padStart(10)}  ${kb(allGz).padStart(10)}`);
 console.log(`web JS shipped: ${kb(jsGz)} gzipped (budget ${BUDGET_KB} KB)\n`);

@@ -6,6 +6,8 @@ import { Avatar } from './Avatar';
 import { EditBox } from './EditBox';
 import { Icon } from './Icon';
 import { MessageText } from './MessageText';
+import { ReactionBar } from './ReactionBar';
+import { isSystem, systemText } from '../store/revs';
 
 export interface MessageItemProps {
   roomId: string;
@@ -35,6 +37,7 @@ export function MessageItem(props: MessageItemProps) {
   };
 
   return (
+    <Show when={!isSystem(props.message)} fallback={<SystemLine message={props.message} />}>
     <div
       class="msg"
       classList={{ 'msg--own': props.own, 'msg--first': props.showHeader, 'msg--selected': selected() }}
@@ -49,6 +52,7 @@ export function MessageItem(props: MessageItemProps) {
           </Show>
         </div>
       </Show>
+      <div class="msg__main">
       <div class="msg__bubble" classList={{ 'msg__bubble--deleted': deleted() }} onClick={() => setSelected(!selected())}>
         <Show when={!props.own && props.showHeader}>
           <div class="msg__sender">{name()}</div>
@@ -98,6 +102,10 @@ export function MessageItem(props: MessageItemProps) {
           <p class="msg__error" role="alert">{error()}</p>
         </Show>
       </div>
+      <Show when={!deleted()}>
+        <ReactionBar roomId={props.roomId} message={props.message} />
+      </Show>
+      </div>
       <Show when={!deleted() && !editing() && (props.own || props.canDelete)}>
         <div class="msg__actions">
           <Show when={props.own}>
@@ -111,5 +119,16 @@ export function MessageItem(props: MessageItemProps) {
         </div>
       </Show>
     </div>
+    </Show>
+  );
+}
+
+/** A line about the room itself (a join, a rename): centred and muted, with no reactions or actions. */
+function SystemLine(props: { message: Message }) {
+  const { users } = useStore();
+  return (
+    <p class="msg-system" data-testid="message-system" data-seq={props.message.seq}>
+      {systemText(props.message, users.name)}
+    </p>
   );
 }

@@ -3,6 +3,7 @@
 import type {
   ApiError as ContractError,
   AuthResult,
+  ChangesPage,
   ErrorCode,
   Member,
   Message,
@@ -132,6 +133,13 @@ export const api = {
   editMessage: (roomId: string, seq: number, body: string) =>
     call<Message>('PATCH', `/rooms/${enc(roomId)}/messages/${seq}`, { body: { body } }),
   deleteMessage: (roomId: string, seq: number) => call<void>('DELETE', `/rooms/${enc(roomId)}/messages/${seq}`),
+  addReaction: (roomId: string, seq: number, emoji: string) =>
+    call<void>('PUT', `/rooms/${enc(roomId)}/messages/${seq}/reactions/${enc(emoji)}`),
+  removeReaction: (roomId: string, seq: number, emoji: string) =>
+    call<void>('DELETE', `/rooms/${enc(roomId)}/messages/${seq}/reactions/${enc(emoji)}`),
+  /** Every message changed after `afterRev`, in rev order, each in its latest state. */
+  changes: (roomId: string, afterRev: number, limit = 500) =>
+    call<ChangesPage>('GET', `/rooms/${enc(roomId)}/changes?afterRev=${afterRev}&limit=${limit}`),
   /**
    * Which members are online now. Beyond the contract (the chat service adds it): `presence` events
    * only tell of changes, so without it someone online before we connected would look offline.

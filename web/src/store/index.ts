@@ -8,6 +8,7 @@ import type { ThemeChoice } from '../lib/theme';
 import { createConnectionStore } from './connection';
 import { createLiveStore, type LiveDeps } from './live';
 import { createMessagesStore } from './messages';
+import { createRecentEmoji } from './recent-emoji';
 import { createRoomActions } from './room-actions';
 import { createRoomsStore } from './rooms';
 import { createSessionStore, type TokenStorage } from './session';
@@ -39,7 +40,8 @@ export function createAppStore({ api, connect, network, router, storage, local =
     const live = createLiveStore({ api, connect, network, router, session, connection, rooms, messages });
     const drafts = createDrafts(local);
     const theme = createThemeStore({ storage: local, apply: applyTheme });
-    return { session, users, connection, rooms, messages, roomActions, live, drafts, theme, dispose };
+    const recentEmoji = createRecentEmoji(local, session.me);
+    return { session, users, connection, rooms, messages, roomActions, live, drafts, theme, recentEmoji, dispose };
   });
 }
 

@@ -25,7 +25,7 @@ export interface LiveDeps {
   session: Pick<SessionStore, 'accessToken' | 'refresh' | 'revoked' | 'onToken' | 'me'>;
   connection: ConnectionStore;
   rooms: Pick<RoomsStore, 'state' | 'get' | 'reload' | 'upsert' | 'remove' | 'clearTyping' | 'pruneTyping' | 'setReceipt' | 'setTyping' | 'setPresence' | 'clearPresence' | 'reset'>;
-  messages: Pick<MessagesStore, 'sync' | 'apply' | 'resendFailed' | 'drop' | 'reset'>;
+  messages: Pick<MessagesStore, 'sync' | 'apply' | 'applyLive' | 'catchUp' | 'knowRoom' | 'resendFailed' | 'drop' | 'reset'>;
 }
 
 export function createLiveStore({ api, connect, network, router, session, connection, rooms, messages }: LiveDeps) {
@@ -43,7 +43,7 @@ export function createLiveStore({ api, connect, network, router, session, connec
       void messages.sync(m.roomId);
       return;
     }
-    messages.apply(m.roomId, [m]);
+    messages.applyLive(m.roomId, m);
   }
 
   async function afterConnect(): Promise<void> {
@@ -51,7 +51,7 @@ export function createLiveStore({ api, connect, network, router, session, connec
     const ids = Object.keys(rooms.state.byId);
     const queue = [...ids];
     const worker = async () => {
-      for (let id = queue.shift(); id; id = queue.shift()) await messages.sync(id);
+      for (let id = queue.shift(); id; id = queue.shift()) await messages.catchUp(id);
     };
     await Promise.all([worker(), worker(), worker(), worker()]);
     messages.resendFailed();
@@ -101,9 +101,10 @@ export function createLiveStore({ api, connect, network, router, session, connec
     });
 
     socket.on('message:new', onNewMessage);
-    socket.on('message:updated', (m) => messages.apply(m.roomId, [m]));
+    socket.on('message:updated', (m) => messages.applyLive(m.roomId, m));
     socket.on('room:added', (room) => {
       rooms.upsert(room);
+      messages.knowRoom(room.id);
       void messages.sync(room.id);
     });
     const dropRoom = (roomId: string) => {

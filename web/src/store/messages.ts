@@ -8,6 +8,7 @@ import { newClientMsgId } from '../lib/ids';
 import { AckFailure, emitWithAck } from '../lib/socket';
 import type { ConnectionStore } from './connection';
 import type { RoomsStore } from './rooms';
+import { isNewer, revAfterPage, revStep } from './revs';
 import type { SessionStore } from './session';
 
 export const PAGE_SIZE = 50;
@@ -58,7 +59,7 @@ function failureText(e: unknown): { text: string; retryable: boolean } {
 }
 
 export interface MessagesDeps {
-  api: Pick<Api, 'history' | 'editMessage' | 'deleteMessage'>;
+  api: Pick<Api, 'history' | 'editMessage' | 'deleteMessage' | 'addReaction' | 'removeReaction'>;
   connection: Pick<ConnectionStore, 'socket' | 'connected'>;
   rooms: Pick<RoomsStore, 'get' | 'applyMessage'>;
   session: Pick<SessionStore, 'me'>;
@@ -76,6 +77,23 @@ export function createMessagesStore({ api, connection, rooms, session }: Message
   /** Automatic resend attempts per clientMsgId while connected. */
   const tries = new Map<string, number>();
   const syncAgain = new Set<string>();
+  /**
+   * roomId → the room's rev we hold every change up to (not reactive: only the catch-up reads it). Set
+   * from the room's lastRev when we first see the room (history then gives the latest state of older
+   * messages), moved forward by each next rev and by each changes page.
+   */
+  const revs = new Map<string, number>();
+  const fetchingChanges = new Map<string, Promise<void>>();
+  const changesAgain = new Set<string>();
+
+  function heldRev(roomId: string): number {
+    let r = revs.get(roomId);
+    if (r === undefined) {
+      r = rooms.get(roomId)?.room.lastRev ?? 0;
+      revs.set(roomId, r);
+    }
+    return r;
+  }
 
   const messages = {
     threads,
@@ -86,9 +104,11 @@ export function createMessagesStore({ api, connection, rooms, session }: Message
 
     /**
      * Applies confirmed messages from any path (ack, live event, sync, history) to the room summary and,
-     * when it is loaded, the thread: inserted by seq, never twice; an own message replaces its pending bubble.
+     * when it is loaded, the thread: inserted by seq, never twice; a copy replaces the one held only with
+     * a newer rev (never the same change twice, never backwards); an own message replaces its pending
+     * bubble. `force`: a local change the server confirmed without sending the message back (a delete).
      */
-    apply(roomId: string, list: Message[]): void {
+    apply(roomId: string, list: Message[], { force = false }: { force?: boolean } = {}): void {
       if (!list.length) return;
       const me = session.me();
       const sortedList = [...list].sort((a, b) => a.seq - b.seq);
@@ -106,7 +126,10 @@ export function createMessagesStore({ api, connection, rooms, session }: Message
                   return;
                 }
                 const i = lowerBound(arr, m.seq);
-                if (arr[i]?.seq === m.seq) arr[i] = m;
+                const held = arr[i];
+                if (held?.seq === m.seq) {
+                  if (force || isNewer(held, m)) arr[i] = m;
+                }
                 // Older than the loaded run while more history exists: it arrives with that page.
                 else if (i > 0 || !t.hasMore) arr.splice(i, 0, m);
               }),
@@ -124,6 +147,7 @@ export function createMessagesStore({ api, connection, rooms, session }: Message
     async open(roomId: string): Promise<void> {
       const t = ensure(roomId);
       if (t.loaded || t.loading) return;
+      heldRev(roomId); // the feed's starting point: before the page, so no change after it is missed
       setThreads(roomId, { loading: true, error: null });
       try {
         const page = await api.history(roomId, { limit: PAGE_SIZE });
@@ -196,6 +220,75 @@ export function createMessagesStore({ api, connection, rooms, session }: Message
       return run;
     },
 
+    /**
+     * A message from a live event or an ack, with its rev: applied by rev, and when its rev is past a
+     * gap (changes we never got), the room's changes are fetched from the rev we hold.
+     */
+    applyLive(roomId: string, m: Message): void {
+      const held = heldRev(roomId);
+      const step = revStep(held, m.rev);
+      messages.apply(roomId, [m]);
+      if (step === 'next') revs.set(roomId, m.rev);
+      else if (step === 'gap') void messages.changes(roomId);
+    },
+
+    /** Notes the rev the room is at when we first see it (the catch-up after a reconnect starts there). */
+    knowRoom(roomId: string): void {
+      heldRev(roomId);
+    },
+
+    /**
+     * Catches a room up by rev (`room:changes` from the rev we hold, paging while more): every edit,
+     * delete and reaction made while we were away, each message in its latest state. Skipped when the
+     * room's lastRev says there is nothing new. One run per room at a time; a request during one runs
+     * again after it.
+     */
+    changes(roomId: string): Promise<void> {
+      const running = fetchingChanges.get(roomId);
+      if (running) {
+        changesAgain.add(roomId);
+        return running;
+      }
+      const run = (async () => {
+        do {
+          changesAgain.delete(roomId);
+          for (let rounds = 0; rounds < 100; rounds++) {
+            const socket = connection.socket();
+            const rv = rooms.get(roomId);
+            if (!socket || !rv) return;
+            const from = heldRev(roomId);
+            const ack = await emitWithAck(socket, 'room:changes', { roomId, afterRev: from, limit: 500 }, 10_000);
+            messages.apply(roomId, ack.messages);
+            revs.set(roomId, Math.max(heldRev(roomId), revAfterPage(from, ack)));
+            if (!ack.hasMore || !ack.messages.length) break;
+          }
+        } while (changesAgain.has(roomId));
+      })()
+        .catch(() => {
+          // Disconnected mid-way: the next connect fetches the changes again from the rev we hold.
+        })
+        .finally(() => fetchingChanges.delete(roomId));
+      fetchingChanges.set(roomId, run);
+      return run;
+    },
+
+    /** After a (re)connect and a room list reload: the changes feed if the room moved, then new messages by seq. */
+    async catchUp(roomId: string): Promise<void> {
+      const rv = rooms.get(roomId);
+      if (rv && rv.room.lastRev > heldRev(roomId)) await messages.changes(roomId);
+      await messages.sync(roomId);
+    },
+
+    /** Adds (`on`) or removes the user's reaction; the answer (or the live event) brings the new counts. */
+    async react(roomId: string, seq: number, emoji: string, on: boolean): Promise<void> {
+      const socket = connection.socket();
+      if (socket?.connected) {
+        const ack = await emitWithAck(socket, on ? 'reaction:add' : 'reaction:remove', { roomId, seq, emoji });
+        messages.applyLive(roomId, ack.message);
+      } else if (on) await api.addReaction(roomId, seq, emoji);
+      else await api.removeReaction(roomId, seq, emoji);
+    },
+
     /** An optimistic send: a pending bubble now, confirmed (or failed with a retry) when the ack comes. */
     send(roomId: string, body: string): void {
       const p: PendingMessage = {
@@ -223,7 +316,7 @@ export function createMessagesStore({ api, connection, rooms, session }: Message
         const socket = connection.socket();
         if (!socket) throw new AckFailure('DISCONNECTED', 'Not connected');
         const ack = await emitWithAck(socket, 'message:send', { roomId, body: p.body, clientMsgId }, 10_000);
-        messages.apply(roomId, [ack.message]);
+        messages.applyLive(roomId, ack.message);
         tries.delete(clientMsgId);
       } catch (e) {
         const f = failureText(e);
@@ -258,7 +351,7 @@ export function createMessagesStore({ api, connection, rooms, session }: Message
       const updated = socket?.connected
         ? (await emitWithAck(socket, 'message:edit', { roomId, seq, body })).message
         : await api.editMessage(roomId, seq, body);
-      messages.apply(roomId, [updated]);
+      messages.applyLive(roomId, updated);
     },
 
     async remove(roomId: string, seq: number): Promise<void> {
@@ -267,10 +360,12 @@ export function createMessagesStore({ api, connection, rooms, session }: Message
       else await api.deleteMessage(roomId, seq);
       const t = threads[roomId];
       const m = t?.messages.find((x) => x.seq === seq);
-      if (m && !m.deletedAt) messages.apply(roomId, [{ ...m, body: null, deletedAt: new Date().toISOString() }]);
+      // Same rev as held: the live event with the delete's own rev still replaces it.
+      if (m && !m.deletedAt) messages.apply(roomId, [{ ...m, body: null, deletedAt: new Date().toISOString() }], { force: true });
     },
 
     drop(roomId: string): void {
+      revs.delete(roomId);
       setThreads(produce((t) => void delete t[roomId]));
     },
 
@@ -278,6 +373,9 @@ export function createMessagesStore({ api, connection, rooms, session }: Message
       setThreads(reconcile({}));
       syncing.clear();
       syncAgain.clear();
+      revs.clear();
+      fetchingChanges.clear();
+      changesAgain.clear();
     },
   };
   return messages;

@@ -4,6 +4,7 @@ import type { Message, Room } from '@converge/protocol';
 import { batch, createMemo, createSignal } from 'solid-js';
 import { createStore, produce, reconcile } from 'solid-js/store';
 import type { Api } from '../lib/api';
+import { isSystem } from './revs';
 import type { SessionStore } from './session';
 import type { UsersStore } from './users';
 
@@ -183,11 +184,12 @@ export function createRoomsStore({ api, session, users }: RoomsDeps) {
         if (m.createdAt > rv.activityAt) patch.activityAt = m.createdAt;
         if (m.seq > rv.unreadThrough) {
           patch.unreadThrough = m.seq;
+          // A system line (a join, a rename) is never unread, as the server counts it.
           if (m.senderId === me) {
             // Sending moves the sender's own read marker to the message.
             patch.unread = 0;
             setState('byId', m.roomId, 'room', 'readSeq', m.seq);
-          } else if (!m.deletedAt && reading() !== m.roomId) patch.unread = rv.unread + 1;
+          } else if (!m.deletedAt && !isSystem(m) && reading() !== m.roomId) patch.unread = rv.unread + 1;
         }
         setState('byId', m.roomId, patch);
       } else if (!rv.last || rv.last.seq <= m.seq) {

@@ -41,7 +41,7 @@ describe('messages store', () => {
   test('messages from every path merge by seq: in order, never twice, a newer copy replaces the old', async () => {
     await withRoom(3);
     await h.store.messages.open(R);
-    const edited = aMessage(R, 2, { body: 'edited', editedAt: '2026-01-03T00:00:00.000Z' });
+    const edited = aMessage(R, 2, { body: 'edited', editedAt: '2026-01-03T00:00:00.000Z', rev: 6 });
     h.store.messages.apply(R, [aMessage(R, 5), aMessage(R, 4), aMessage(R, 3), edited]);
     assert.deepEqual(seqs(h), [1, 2, 3, 4, 5]);
     assert.equal(h.store.messages.thread(R)?.messages[1]?.body, 'edited');
@@ -164,7 +164,7 @@ describe('messages store', () => {
 
   test('an edit and a delete go over the socket when connected, over REST when not', async () => {
     await withRoom(2, {
-      editMessage: async (_r: string, seq: number, body: string) => aMessage(R, seq, { senderId: ME, body }),
+      editMessage: async (_r: string, seq: number, body: string) => aMessage(R, seq, { senderId: ME, body, rev: 10 }),
       deleteMessage: async () => undefined,
     });
     await h.store.messages.open(R);
@@ -179,7 +179,7 @@ describe('messages store', () => {
 
     h.socket.answer('message:edit', (p: { seq: number; body: string }) => ({
       ok: true,
-      message: aMessage(R, p.seq, { senderId: ME, body: p.body }),
+      message: aMessage(R, p.seq, { senderId: ME, body: p.body, rev: 11 }),
     }));
     h.socket.connect();
     h.store.connection.setSocket(h.socket as never);
