@@ -19,12 +19,12 @@ export const chatConfigSchema = z.object({
   SEND_BATCH_MAX_SIZE: intVar(64, 0, 1000),
   SEND_BATCH_MAX_WAIT_MS: intVar(2, 0, 2),
   /**
-   * Most group commits under way at once per pod. One by default: measured in make bench, more
-   * batches in flight queue on each other's room locks (a batch locks every room it holds) and the
-   * p99 at half capacity went from 41-43 ms (one) to 44-60 (two) and 60-144 (five), for the same
-   * throughput. 0: half of DATABASE_POOL_SIZE, rounded up.
+   * Most group commits under way at once per pod (0, the default: half of DATABASE_POOL_SIZE, rounded
+   * up). Measured in make bench (p99 send→deliver at half capacity): before the changes feed one in
+   * flight did best (41-43 ms against 60-144 with five), after it one did worst (116-140 ms against
+   * 57-96: each entry of a batch costs PostgreSQL more, and one batch at a time queues the sends).
    */
-  SEND_BATCH_MAX_IN_FLIGHT: intVar(1, 0, 100),
+  SEND_BATCH_MAX_IN_FLIGHT: intVar(0, 0, 100),
   /** Overrides of the other per-user limits (limits/limits.table.ts): `action=points/seconds[/burst],...`, `*` for all. */
   RATE_LIMITS: z
     .string()

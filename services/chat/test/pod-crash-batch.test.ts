@@ -10,8 +10,8 @@ import type { Message } from '@converge/protocol';
 import { waitFor } from '@converge/testing';
 import { connect, emit, rest, type User, user, useTwoPods } from './harness';
 
-// Two group commits may be under way on a pod (the default is one): the crash then catches two
-// batches inside PostgreSQL, besides the sends still queued in the pod's memory.
+// Two group commits under way on a pod at most (set, whatever the default): the crash then catches
+// two batches inside PostgreSQL, besides the sends still queued in the pod's memory.
 const pods = useTwoPods({ SEND_BATCH_MAX_IN_FLIGHT: '2' });
 
 test('SIGKILL a pod with batches in flight: no unacked send is half-stored, every acked one is stored once', async () => {
