@@ -55,17 +55,22 @@ function phaseLine(name: string, f: PhaseFigures): string {
   return `${name}: ${fmt(f.sendsPerSec)} sends/s, ${fmt(f.deliveriesPerSec)} deliveries/s, ack p50 ${fmt(f.ack.p50)} p99 ${fmt(f.ack.p99)} ms, deliver p50 ${fmt(f.deliver.p50)} p99 ${fmt(f.deliver.p99)} ms${errs ? `, errors ${errs}` : ''}${f.unacked ? `, unacked ${f.unacked}` : ''}${f.echoTimeouts ? `, echo timeouts ${f.echoTimeouts}` : ''}; client ELU ${f.clientElu.join('/')}${cpu}`;
 }
 
-async function profiled<T>(sys: System, file: string, fn: () => Promise<T>): Promise<SystemResult['hotSpots']> {
+/** Runs `fn` with pod a's CPU profile on: its result, and the profile's hot spots (none without a probe). */
+async function profiled<T>(sys: System, file: string, fn: () => Promise<T>): Promise<{ value: T; hotSpots: SystemResult['hotSpots'] }> {
   const probe = sys.pods[0]?.probeUrl;
-  if (!probe) return undefined;
+  if (!probe) return { value: await fn(), hotSpots: undefined };
   await fetch(`${probe}/profile/start`);
+  let value: T;
   try {
-    await fn();
+    value = await fn();
   } finally {
     await fetch(`${probe}/profile/stop?file=${encodeURIComponent(file)}`);
   }
   const prof = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-  return { top: topSelfTime(prof, 15, root + '/'), byPackage: selfTimeByPackage(prof).slice(0, 12), byPackageCharged: selfTimeByPackage(prof, true).slice(0, 12), file };
+  return {
+    value,
+    hotSpots: { top: topSelfTime(prof, 15, root + '/'), byPackage: selfTimeByPackage(prof).slice(0, 12), byPackageCharged: selfTimeByPackage(prof, true).slice(0, 12), file },
+  };
 }
 
 async function memoryOf(sys: System, workers: LoadWorker[], watched: Watched, out: SystemResult): Promise<void> {
@@ -75,15 +80,16 @@ async function memoryOf(sys: System, workers: LoadWorker[], watched: Watched, ou
 }
 
 async function fanoutOf(sys: System, workers: LoadWorker[], watched: Watched, out: SystemResult, r: number): Promise<void> {
-  let f: Awaited<ReturnType<typeof fanoutPhase>> | undefined;
-  const run = async () => void (f = await fanoutPhase(sys, workers, settings, watched, r));
+  const run = () => fanoutPhase(sys, workers, settings, watched, r);
+  let f: Awaited<ReturnType<typeof fanoutPhase>>;
   // R = 100, the target's room size: a profile of pod a, to compare the per-recipient work with bare's
   // (it covers the phase's setup too: connecting and settling, about a third of it).
-  if (profile && r === 100 && sys.name !== 'centrifugo') {
+  if (profile && r === 100) {
     mkdirSync(join(resultsDir, 'bench-profiles'), { recursive: true });
-    out.fanoutHotSpots = await profiled(sys, join(resultsDir, 'bench-profiles', `${sys.name}-a-fanout-100.cpuprofile`), run);
-  } else await run();
-  if (!f) throw new Error('fan-out phase gave no figures');
+    const p = await profiled(sys, join(resultsDir, 'bench-profiles', `${sys.name}-a-fanout-100.cpuprofile`), run);
+    f = p.value;
+    out.fanoutHotSpots = p.hotSpots;
+  } else f = await run();
   out.fanout[String(r)] = f;
   const st = f.setup;
   const setup = `setup ${fmt(f.setupSeconds)} s: room ${fmt(st.roomSeconds)}, connect ${fmt(st.connectSeconds)}, settle ${fmt(st.settleSeconds)}${f.settled ? '' : ', NOT quiet when measuring began'}`;
@@ -118,7 +124,7 @@ async function sendsAndLatency(sys: System, workers: LoadWorker[], watched: Watc
   if (profile) {
     mkdirSync(join(resultsDir, 'bench-profiles'), { recursive: true });
     const file = join(resultsDir, 'bench-profiles', `${name}-a-sends.cpuprofile`);
-    out.hotSpots = await profiled(sys, file, () => sendsPhase(set, workers, { ...settings, warmupMs: 500 }, watched, `${name}-prof`, 4000));
+    out.hotSpots = (await profiled(sys, file, () => sendsPhase(set, workers, { ...settings, warmupMs: 500 }, watched, `${name}-prof`, 4000))).hotSpots;
     log(`${name} CPU profile of pod a during sends: ${file}`);
   }
   if (phases.has('latency')) {

@@ -27,7 +27,8 @@ export interface System {
   stop(): Promise<void>;
 }
 
-async function startPods(name: string, count: number, script: string, env: Record<string, string>, readyPath: string, nodeArgs: string[] = []) {
+/** `withMetrics`: a metrics port of its own per pod (the chat serves /metrics there; the bare server has none). */
+async function startPods(name: string, count: number, script: string, env: Record<string, string>, readyPath: string, nodeArgs: string[] = [], withMetrics = false) {
   const pods: ServerProcess[] = [];
   // One after the other: the first chat process runs the migrations under its advisory lock.
   for (let i = 0; i < count; i++) {
@@ -37,7 +38,7 @@ async function startPods(name: string, count: number, script: string, env: Recor
         script,
         port: await freePort(),
         probePort: await freePort(),
-        metricsPort: await freePort(),
+        metricsPort: withMetrics ? await freePort() : undefined,
         env,
         readyPath,
         nodeArgs,
@@ -77,7 +78,7 @@ export interface ChatOptions {
 }
 
 export async function startChat(o: ChatOptions): Promise<System> {
-  const started = await startPods('chat', o.pods ?? 2, o.script, o.env, '/readyz', o.nodeArgs);
+  const started = await startPods('chat', o.pods ?? 2, o.script, o.env, '/readyz', o.nodeArgs, true);
   const db = new Pool({ connectionString: o.databaseUrl, max: 2 });
   let rr = 0;
   const base = () => (started[rr++ % started.length] as ServerProcess).url;

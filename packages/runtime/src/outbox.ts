@@ -108,7 +108,7 @@ async function publishRow(js: NonNullable<ReturnType<NatsLink['jetstream']>>, ro
 }
 
 /** The longest a relay scans from its floor before it scans the whole outbox again (see OutboxRelay.floor). */
-export const FULL_SCAN_MS = 1000;
+const FULL_SCAN_MS = 1000;
 
 export interface OutboxRelayOptions {
   pool: Pool;

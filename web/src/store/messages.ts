@@ -8,6 +8,7 @@ import { newClientMsgId } from '../lib/ids';
 import { AckFailure, emitWithAck } from '../lib/socket';
 import type { ConnectionStore } from './connection';
 import type { RoomsStore } from './rooms';
+import { perRoomRuns } from './per-room-runs';
 import { isNewer, revAfterPage, revStep } from './revs';
 import type { SessionStore } from './session';
 
@@ -73,18 +74,14 @@ export function createMessagesStore({ api, connection, rooms, session }: Message
     return threads[roomId]!;
   }
 
-  const syncing = new Map<string, Promise<void>>();
   /** Automatic resend attempts per clientMsgId while connected. */
   const tries = new Map<string, number>();
-  const syncAgain = new Set<string>();
   /**
    * roomId → the room's rev we hold every change up to (not reactive: only the catch-up reads it). Set
    * from the room's lastRev when we first see the room (history then gives the latest state of older
    * messages), moved forward by each next rev and by each changes page.
    */
   const revs = new Map<string, number>();
-  const fetchingChanges = new Map<string, Promise<void>>();
-  const changesAgain = new Set<string>();
 
   function heldRev(roomId: string): number {
     let r = revs.get(roomId);
@@ -94,6 +91,37 @@ export function createMessagesStore({ api, connection, rooms, session }: Message
     }
     return r;
   }
+
+  /** One `room:sync` round: new messages by seq from the last one we hold, oldest first, until no more. */
+  async function syncRound(roomId: string): Promise<void> {
+    for (let rounds = 0; rounds < 100; rounds++) {
+      const socket = connection.socket();
+      const rv = rooms.get(roomId);
+      if (!socket || !rv) return;
+      const t = threads[roomId];
+      const threadLast = t?.loaded ? (t.messages[t.messages.length - 1]?.seq ?? 0) : rv.knownSeq;
+      const after = Math.min(threadLast, rv.knownSeq);
+      const ack = await emitWithAck(socket, 'room:sync', { roomId, afterSeq: after, limit: 500 }, 10_000);
+      messages.apply(roomId, ack.messages);
+      if (!ack.hasMore || !ack.messages.length) return;
+    }
+  }
+
+  /** One `room:changes` round: every change since the rev we hold, paging while more. */
+  async function changesRound(roomId: string): Promise<void> {
+    for (let rounds = 0; rounds < 100; rounds++) {
+      const socket = connection.socket();
+      if (!socket || !rooms.get(roomId)) return;
+      const from = heldRev(roomId);
+      const ack = await emitWithAck(socket, 'room:changes', { roomId, afterRev: from, limit: 500 }, 10_000);
+      messages.apply(roomId, ack.messages);
+      revs.set(roomId, Math.max(heldRev(roomId), revAfterPage(from, ack)));
+      if (!ack.hasMore || !ack.messages.length) return;
+    }
+  }
+
+  const syncRuns = perRoomRuns(syncRound);
+  const changesRuns = perRoomRuns(changesRound);
 
   const messages = {
     threads,
@@ -191,33 +219,7 @@ export function createMessagesStore({ api, connection, rooms, session }: Message
      * one runs again after it.
      */
     sync(roomId: string): Promise<void> {
-      const running = syncing.get(roomId);
-      if (running) {
-        syncAgain.add(roomId);
-        return running;
-      }
-      const run = (async () => {
-        do {
-          syncAgain.delete(roomId);
-          for (let rounds = 0; rounds < 100; rounds++) {
-            const socket = connection.socket();
-            const rv = rooms.get(roomId);
-            if (!socket || !rv) return;
-            const t = threads[roomId];
-            const threadLast = t?.loaded ? (t.messages[t.messages.length - 1]?.seq ?? 0) : rv.knownSeq;
-            const after = Math.min(threadLast, rv.knownSeq);
-            const ack = await emitWithAck(socket, 'room:sync', { roomId, afterSeq: after, limit: 500 }, 10_000);
-            messages.apply(roomId, ack.messages);
-            if (!ack.hasMore || !ack.messages.length) break;
-          }
-        } while (syncAgain.has(roomId));
-      })()
-        .catch(() => {
-          // Disconnected mid-sync: the next connect syncs every room again.
-        })
-        .finally(() => syncing.delete(roomId));
-      syncing.set(roomId, run);
-      return run;
+      return syncRuns.run(roomId);
     },
 
     /**
@@ -244,32 +246,7 @@ export function createMessagesStore({ api, connection, rooms, session }: Message
      * again after it.
      */
     changes(roomId: string): Promise<void> {
-      const running = fetchingChanges.get(roomId);
-      if (running) {
-        changesAgain.add(roomId);
-        return running;
-      }
-      const run = (async () => {
-        do {
-          changesAgain.delete(roomId);
-          for (let rounds = 0; rounds < 100; rounds++) {
-            const socket = connection.socket();
-            const rv = rooms.get(roomId);
-            if (!socket || !rv) return;
-            const from = heldRev(roomId);
-            const ack = await emitWithAck(socket, 'room:changes', { roomId, afterRev: from, limit: 500 }, 10_000);
-            messages.apply(roomId, ack.messages);
-            revs.set(roomId, Math.max(heldRev(roomId), revAfterPage(from, ack)));
-            if (!ack.hasMore || !ack.messages.length) break;
-          }
-        } while (changesAgain.has(roomId));
-      })()
-        .catch(() => {
-          // Disconnected mid-way: the next connect fetches the changes again from the rev we hold.
-        })
-        .finally(() => fetchingChanges.delete(roomId));
-      fetchingChanges.set(roomId, run);
-      return run;
+      return changesRuns.run(roomId);
     },
 
     /** After a (re)connect and a room list reload: the changes feed if the room moved, then new messages by seq. */
@@ -371,11 +348,9 @@ export function createMessagesStore({ api, connection, rooms, session }: Message
 
     reset(): void {
       setThreads(reconcile({}));
-      syncing.clear();
-      syncAgain.clear();
+      syncRuns.clear();
       revs.clear();
-      fetchingChanges.clear();
-      changesAgain.clear();
+      changesRuns.clear();
     },
   };
   return messages;
